@@ -1,0 +1,3 @@
+global using InMemoryDb;
+global using InMemoryDb.Tables;
+global using Orleans;

@@ -1,0 +1,25 @@
+namespace InMemoryDb.Api.Http;
+
+/// <summary>
+/// Takes the correlation id from <c>X-Correlation-Id</c> (or makes one), echoes it in the response, and puts it
+/// in Orleans' request context so the grains store it with the events this request causes.
+/// </summary>
+public static class CorrelationId
+{
+    /// <summary>The header name.</summary>
+    public const string Header = "X-Correlation-Id";
+
+    /// <summary>Adds the middleware.</summary>
+    public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var given = context.Request.Headers[Header].ToString();
+        var id = IsAcceptable(given) ? given : Guid.NewGuid().ToString("N");
+        Correlation.Set(id);
+        context.Response.Headers[Header] = id;
+        context.Items[Header] = id;
+        await next(context);
+    });
+
+    private static bool IsAcceptable(string value)
+        => value.Length is > 0 and <= Correlation.MaxLength && value.All(c => c is > ' ' and < (char)127);
+}

@@ -1,0 +1,8 @@
+namespace InMemoryDb;
+
+/// <summary>Tells whether the silo's storage answers (a stateless worker).</summary>
+public interface IStorageHealthGrain : IGrainWithIntegerKey
+{
+    /// <summary>Null when storage answers, otherwise what went wrong.</summary>
+    Task<string?> CheckAsync();
+}

@@ -1,0 +1,87 @@
+using Orleans.Streams;
+
+namespace InMemoryDb.Grains.Events;
+
+/// <summary>
+/// The transactional outbox of one grain. An event is added to the grain's persisted state in the same write
+/// as the change it describes, so an acknowledged change always has its event on disk. After the write it is
+/// published on the event-log stream; the log writer confirms it once stored, and the next state write drops
+/// it. Until confirmed it is published again: on activation, and every few seconds by a timer that also keeps
+/// the grain active. Consumers de-duplicate by event id, so publishing twice is harmless.
+/// </summary>
+public sealed partial class EventOutbox
+{
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(5);
+    private readonly Grain _grain;
+    private readonly Func<List<EventEnvelope>> _pending;
+    private readonly ILogger _logger;
+    private readonly string _source;
+    private IStreamProvider? _streams;
+    private IGrainTimer? _retryTimer;
+
+    /// <summary>Creates the outbox of <paramref name="grain"/>; <paramref name="pending"/> returns the event list of its current state.</summary>
+    public EventOutbox(Grain grain, Func<List<EventEnvelope>> pending, ILogger logger)
+    {
+        _grain = grain;
+        _pending = pending;
+        _logger = logger;
+        _source = grain.GetGrainId().ToString();
+    }
+
+    /// <summary>True when events were confirmed since the state was last written (the stored outbox is stale).</summary>
+    public bool HasConfirmedSinceWrite { get; private set; }
+
+    /// <summary>A new event of this grain, carrying the current correlation id (or a new one).</summary>
+    public EventEnvelope NewEvent(string method, string entity, string key, string contentJson, DateTimeOffset timestamp)
+        => new(Guid.NewGuid(), method, entity, key, contentJson, timestamp, Correlation.Current ?? Guid.NewGuid().ToString("N"), _source);
+
+    /// <summary>Call after the state (with the pending events) was written.</summary>
+    public void OnStateWritten() => HasConfirmedSinceWrite = false;
+
+    /// <summary>Publishes every pending event (on activation, and by the retry timer).</summary>
+    public Task PublishPendingAsync() => _pending().Count == 0 ? Task.CompletedTask : PublishAsync(_pending().ToArray());
+
+    /// <summary>Publishes <paramref name="events"/>, which must already be in the written state; starts the retry timer.</summary>
+    public async Task PublishAsync(IReadOnlyList<EventEnvelope> events)
+    {
+        _streams ??= _grain.GetStreamProvider(EventStreams.ProviderName);
+        foreach (var item in events)
+        {
+            try
+            {
+                var stream = _streams.GetStream<EventEnvelope>(StreamId.Create(EventStreams.Namespace, StreamKey(item)));
+                await stream.OnNextAsync(item);
+            }
+            catch (Exception e)
+            {
+                LogPublishFailed(_logger, e, item.EventId, item.Method);
+            }
+        }
+        if (_pending().Count > 0 && _retryTimer is null)
+        {
+            _retryTimer = _grain.RegisterGrainTimer(PublishPendingAsync, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod) { KeepAlive = true });
+        }
+    }
+
+    /// <summary>The log writer stored these events: drop them from the pending list.</summary>
+    public void Confirm(IReadOnlyCollection<Guid> eventIds)
+    {
+        var pending = _pending();
+        if (pending.RemoveAll(e => eventIds.Contains(e.EventId)) > 0)
+        {
+            HasConfirmedSinceWrite = true;
+        }
+        if (pending.Count == 0 && _retryTimer is not null)
+        {
+            _retryTimer.Dispose();
+            _retryTimer = null;
+        }
+    }
+
+    /// <summary>The event-log stream an event goes to: one per hash bucket of entity and key, so one entity's events stay in order.</summary>
+    public static string StreamKey(EventEnvelope item)
+        => Partitioning.Bucket(item.Entity + "/" + item.Key, EventStreams.Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish event {EventId} ({Method}); it stays in the outbox and is published again")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid eventId, string method);
+}

@@ -1,0 +1,46 @@
+namespace InMemoryDb.Grains.Events;
+
+/// <summary>The event log of the embedded default: kept in this process, lost when it stops.</summary>
+public sealed class InMemoryEventLogStore : IEventLogStore
+{
+    private readonly Lock _gate = new();
+    private readonly List<LoggedEvent> _events = [];
+    private readonly HashSet<Guid> _ids = [];
+
+    /// <inheritdoc />
+    public Task AppendAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            foreach (var e in events)
+            {
+                if (_ids.Add(e.EventId))
+                {
+                    _events.Add(new LoggedEvent(_events.Count + 1, e));
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlySet<Guid>> MissingAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlySet<Guid>>(eventIds.Where(id => !_ids.Contains(id)).ToHashSet());
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            // Positions are 1-based list indexes, so the first event after 'after' is at index 'after'.
+            var start = (int)Math.Clamp(after, 0, _events.Count);
+            var count = Math.Min(limit, _events.Count - start);
+            return Task.FromResult<IReadOnlyList<LoggedEvent>>(_events.GetRange(start, count));
+        }
+    }
+}

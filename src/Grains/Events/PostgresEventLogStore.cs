@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Configuration;
+
+namespace InMemoryDb.Grains.Events;
+
+/// <summary>
+/// The event log in PostgreSQL's <c>event_log</c> table. Appends are batched, de-duplicated by event id
+/// (<c>ON CONFLICT DO NOTHING</c>) and serialized by an advisory lock, so positions grow in commit order and
+/// a reader paging with <c>after</c> never skips an event that commits late.
+/// </summary>
+public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<ClusterOptions> cluster) : IEventLogStore
+{
+    private const long AppendLockId = 0x1A2B_3C4D_0002;
+
+    private const string InsertSql = """
+        INSERT INTO event_log (service_id, event_id, method, entity, key, content, correlation_id, source, created_at)
+        SELECT $1, e.id, e.method, e.entity, e.key, e.content::jsonb, e.correlation_id, e.source, e.created_at
+          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+               WITH ORDINALITY AS e(id, method, entity, key, content, correlation_id, source, created_at, ord)
+         ORDER BY e.ord
+        ON CONFLICT (event_id) DO NOTHING
+        """;
+
+    private readonly string _serviceId = cluster.Value.ServiceId;
+
+    /// <inheritdoc />
+    public async Task AppendAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken = default)
+    {
+        if (events.Count == 0) return;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AppendLockId})", connection, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var insert = new NpgsqlCommand(InsertSql, connection, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
+            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EventId).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Method).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Entity).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Key).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.ContentJson).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.CorrelationId).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Source).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<Guid>> MissingAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken = default)
+    {
+        var missing = eventIds.ToHashSet();
+        if (missing.Count == 0) return missing;
+        await using var command = dataSource.CreateCommand("SELECT event_id FROM event_log WHERE event_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = missing.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            missing.Remove(reader.GetGuid(0));
+        }
+        return missing;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT position, event_id, method, entity, key, content::text, created_at, correlation_id, source
+              FROM event_log
+             WHERE service_id = $1 AND position > $2
+             ORDER BY position
+             LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<LoggedEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new LoggedEvent(
+                reader.GetInt64(0),
+                new EventEnvelope(
+                    reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                    reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), reader.GetString(8))));
+        }
+        return events;
+    }
+}

@@ -1,0 +1,319 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InMemoryDb.Grains.Events;
+using Orleans.Storage;
+
+namespace InMemoryDb.Grains.Tables;
+
+/// <summary>
+/// One record, keyed <c>{table}/{id}</c>. Every change is validated against the table's schema, made durable
+/// in one state write that also carries its event (outbox), applied to the table's index partition, and only
+/// then acknowledged; the event is published on the event-log stream right after.
+/// </summary>
+public sealed partial class RecordGrain(
+    [PersistentState(RecordGrain.StateName, ProviderNames.Storage)] IPersistentState<RecordState> state,
+    PasswordHashing passwords,
+    ILogger<RecordGrain> logger) : Grain, IRecordGrain, IEventSourceGrain
+{
+    /// <summary>The storage name of record states (unique among grain classes).</summary>
+    public const string StateName = "record";
+
+    private string _table = "";
+    private string _id = "";
+    private RecordSnapshot? _snapshot;
+    private EventOutbox _outbox = null!;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_table, _id) = TableNames.ParseRecordKey(this.GetPrimaryKeyString());
+        _outbox = new EventOutbox(this, () => state.State.Outbox, logger);
+        _snapshot = Snapshot(state.State);
+        return _outbox.PublishPendingAsync();
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (!_outbox.HasConfirmedSinceWrite || !state.RecordExists) return;
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+            _outbox.OnStateWritten();
+        }
+        catch (Exception e)
+        {
+            LogOutboxCleanupFailed(logger, e, this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Outcome<RecordSnapshot>> CreateAsync(string dataJson)
+    {
+        if (!TableNames.IsValid(_table)) return Outcome<RecordSnapshot>.BadRequest(TableGrain.InvalidTableMessage(_table));
+        if (TableNames.CheckId(_id) is { } idProblem) return Outcome<RecordSnapshot>.Invalid("id", idProblem);
+        if (state.State.Exists) return Outcome<RecordSnapshot>.Conflict($"A record with id '{_id}' already exists in table '{_table}'.");
+        if (ParseObject(dataJson) is not { } data) return Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object");
+        if (data.TryGetPropertyValue("id", out var idNode) && idNode is not null
+            && (idNode.GetValueKind() != JsonValueKind.String || idNode.GetValue<string>() != _id))
+        {
+            return Outcome<RecordSnapshot>.Invalid("id", $"must be the record id '{_id}'");
+        }
+
+        var errors = TableSchemas.Validate(_table, data, passwordRequired: true);
+        if (errors.Count > 0) return Outcome<RecordSnapshot>.Invalid(errors);
+        if (await CheckReferencesAsync(data, previous: null) is { } referenceProblem) return referenceProblem;
+
+        var email = EmailOf(data);
+        if (email is not null && !await Unique(email).ReserveAsync(_id))
+        {
+            return Outcome<RecordSnapshot>.Conflict($"A users record with email '{data["email"]}' already exists.");
+        }
+
+        string? passwordHash = null;
+        if (_table == TableNames.Users)
+        {
+            passwordHash = passwords.Hash(data["password"]!.GetValue<string>());
+            data.Remove("password");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var next = new RecordState
+        {
+            Exists = true,
+            Data = JsonSerializer.SerializeToElement(data),
+            PasswordHash = passwordHash,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = state.State.Version + 1,
+        };
+        try
+        {
+            await CommitAsync(next, EventMethods.CreateRecord, Snapshot(next)!, now);
+        }
+        catch
+        {
+            if (email is not null) await ReleaseQuietlyAsync(email);
+            throw;
+        }
+        return Outcome<RecordSnapshot>.Created(_snapshot!);
+    }
+
+    /// <inheritdoc />
+    public Task<RecordSnapshot?> GetAsync() => Task.FromResult(_snapshot);
+
+    /// <inheritdoc />
+    public async Task<Outcome<RecordSnapshot>> UpdateAsync(string patchJson, long? expectedVersion)
+    {
+        var current = state.State;
+        if (!current.Exists || current.Data is not { } currentData) return NotFound();
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            return Outcome<RecordSnapshot>.PreconditionFailed($"The record is at version {current.Version}, not {expected}.");
+        }
+        if (ParseObject(patchJson) is not { } patch) return Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object");
+        if (patch.TryGetPropertyValue("id", out var idNode)
+            && (idNode is null || idNode.GetValueKind() != JsonValueKind.String || idNode.GetValue<string>() != _id))
+        {
+            return Outcome<RecordSnapshot>.Invalid("id", "the id of a record cannot change");
+        }
+
+        var merged = JsonNode.Parse(currentData.GetRawText())!.AsObject();
+        foreach (var name in patch.Select(p => p.Key).ToArray())
+        {
+            var value = patch[name];
+            patch.Remove(name);
+            if (value is null) merged.Remove(name);
+            else merged[name] = value;
+        }
+
+        var errors = TableSchemas.Validate(_table, merged, passwordRequired: false);
+        if (errors.Count > 0) return Outcome<RecordSnapshot>.Invalid(errors);
+        if (await CheckReferencesAsync(merged, previous: currentData) is { } referenceProblem) return referenceProblem;
+
+        var oldEmail = EmailOf(currentData);
+        var newEmail = EmailOf(merged);
+        var emailChanged = newEmail is not null && newEmail != oldEmail;
+        if (emailChanged && !await Unique(newEmail!).ReserveAsync(_id))
+        {
+            return Outcome<RecordSnapshot>.Conflict($"A users record with email '{merged["email"]}' already exists.");
+        }
+
+        var passwordHash = current.PasswordHash;
+        if (merged.TryGetPropertyValue("password", out var password) && password is not null)
+        {
+            passwordHash = passwords.Hash(password.GetValue<string>());
+            merged.Remove("password");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var next = new RecordState
+        {
+            Exists = true,
+            Data = JsonSerializer.SerializeToElement(merged),
+            PasswordHash = passwordHash,
+            CreatedAt = current.CreatedAt,
+            UpdatedAt = now,
+            Version = current.Version + 1,
+        };
+        try
+        {
+            await CommitAsync(next, EventMethods.UpdateRecord, Snapshot(next)!, now);
+        }
+        catch
+        {
+            if (emailChanged) await ReleaseQuietlyAsync(newEmail!);
+            throw;
+        }
+        if (emailChanged && oldEmail is not null) await ReleaseQuietlyAsync(oldEmail);
+        return Outcome<RecordSnapshot>.Ok(_snapshot!);
+    }
+
+    /// <inheritdoc />
+    public async Task<Outcome<RecordSnapshot>> DeleteAsync(long? expectedVersion)
+    {
+        var current = state.State;
+        if (!current.Exists || _snapshot is not { } deleted) return NotFound();
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            return Outcome<RecordSnapshot>.PreconditionFailed($"The record is at version {current.Version}, not {expected}.");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var next = new RecordState { Exists = false, CreatedAt = current.CreatedAt, UpdatedAt = now, Version = current.Version + 1 };
+        await CommitAsync(next, EventMethods.DeleteRecord, deleted, now);
+        if (current.Data is { } data && EmailOf(data) is { } email) await ReleaseQuietlyAsync(email);
+        return Outcome<RecordSnapshot>.Ok(deleted);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ExistsAsync() => Task.FromResult(state.State.Exists);
+
+    /// <inheritdoc />
+    public Task<bool> HoldsValueAsync(string field, string normalizedValue)
+    {
+        var holds = field == "email" && state.State.Exists && state.State.Data is { } data && EmailOf(data) == normalizedValue;
+        return Task.FromResult(holds);
+    }
+
+    /// <inheritdoc />
+    public Task ConfirmEventsAsync(Guid[] eventIds)
+    {
+        _outbox.Confirm(eventIds);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes <paramref name="next"/> with its event, updates the index, then publishes the event.</summary>
+    private async Task CommitAsync(RecordState next, string method, RecordSnapshot content, DateTimeOffset now)
+    {
+        var item = _outbox.NewEvent(method, _table, _id, RecordJson.ToJson(content), now);
+        next.Outbox = [.. state.State.Outbox, item];
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            state.State = previous;
+            if (e is InconsistentStateException) DeactivateOnIdle();
+            throw;
+        }
+        _outbox.OnStateWritten();
+        _snapshot = Snapshot(next);
+        await ApplyToPartitionAsync(next.Version);
+        await _outbox.PublishAsync([item]);
+    }
+
+    private async Task ApplyToPartitionAsync(long version)
+    {
+        var partition = GrainFactory.GetGrain<ITablePartitionGrain>($"{_table}/{Partitioning.Of(_id)}");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await partition.ApplyAsync(_id, version, _snapshot);
+                return;
+            }
+            catch (Exception e) when (attempt < 3)
+            {
+                LogPartitionRetry(logger, e, this.GetPrimaryKeyString(), attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt));
+            }
+            catch (Exception e)
+            {
+                // The change is durable; the partition reloads it from storage when it is next activated.
+                LogPartitionFailed(logger, e, this.GetPrimaryKeyString());
+                return;
+            }
+        }
+    }
+
+    private async Task<Outcome<RecordSnapshot>?> CheckReferencesAsync(JsonObject data, JsonElement? previous)
+    {
+        if (_table != TableNames.Orders) return null;
+        var userId = data["user_id"]!.GetValue<string>();
+        if (previous is { } old && old.TryGetProperty("user_id", out var oldUser) && oldUser.ValueKind == JsonValueKind.String && oldUser.GetString() == userId)
+        {
+            return null;
+        }
+        var exists = await GrainFactory.GetGrain<IRecordGrain>(TableNames.RecordKey(TableNames.Users, userId)).ExistsAsync();
+        return exists ? null : Outcome<RecordSnapshot>.Invalid("user_id", $"no users record has id '{userId}'");
+    }
+
+    private string? EmailOf(JsonObject data)
+        => _table == TableNames.Users && data["email"] is { } node && node.GetValueKind() == JsonValueKind.String
+            ? TableSchemas.NormalizeEmail(node.GetValue<string>())
+            : null;
+
+    private string? EmailOf(JsonElement data)
+        => _table == TableNames.Users && data.TryGetProperty("email", out var node) && node.ValueKind == JsonValueKind.String
+            ? TableSchemas.NormalizeEmail(node.GetString()!)
+            : null;
+
+    private IUniqueValueGrain Unique(string normalizedEmail)
+        => GrainFactory.GetGrain<IUniqueValueGrain>($"{TableNames.Users}/email/{normalizedEmail}");
+
+    private async Task ReleaseQuietlyAsync(string normalizedEmail)
+    {
+        try
+        {
+            await Unique(normalizedEmail).ReleaseAsync(_id);
+        }
+        catch (Exception e)
+        {
+            // A stale reservation is taken over later: its owner no longer holds the value.
+            LogReleaseFailed(logger, e, this.GetPrimaryKeyString());
+        }
+    }
+
+    private Outcome<RecordSnapshot> NotFound() => Outcome<RecordSnapshot>.NotFound($"Record '{_id}' does not exist in table '{_table}'.");
+
+    private RecordSnapshot? Snapshot(RecordState s)
+        => s.Exists && s.Data is { } data ? new RecordSnapshot(_table, _id, data.GetRawText(), s.CreatedAt, s.UpdatedAt, s.Version) : null;
+
+    private static JsonObject? ParseObject(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index partition did not take the change of {Record} (attempt {Attempt}); retrying")]
+    private static partial void LogPartitionRetry(ILogger logger, Exception exception, string record, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Index partition did not take the change of {Record}; it will reload it from storage")]
+    private static partial void LogPartitionFailed(ILogger logger, Exception exception, string record);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release an email reservation of {Record}")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string record);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the cleaned outbox of {Record} on deactivation")]
+    private static partial void LogOutboxCleanupFailed(ILogger logger, Exception exception, string record);
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Persistence;
+
+namespace InMemoryDb.Grains.Tables;
+
+/// <summary>
+/// One in-memory partition of a table's records, the index every whole-table query reads. Record grains apply
+/// each acknowledged change here before they answer, so counts and dumps are exact. On activation the partition
+/// reloads its records straight from grain storage (the source of truth), and logs any event still waiting in
+/// a stored outbox, so a restart loses neither index entries nor events.
+/// </summary>
+[KeepAlive]
+public sealed partial class TablePartitionGrain(
+    IGrainStateScanner scanner,
+    IEventLogStore eventLog,
+    ILogger<TablePartitionGrain> logger) : Grain, ITablePartitionGrain
+{
+    private const int MaxCachedJoinFields = 8;
+    private readonly Dictionary<string, RecordSnapshot> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, JoinKeys.Lookup>> _joinKeys = new(StringComparer.Ordinal);
+    private RecordSnapshot[]? _sorted;
+    private string _table = "";
+    private int _partition;
+    private bool _registered;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.LastIndexOf('/');
+        _table = key[..slash];
+        _partition = int.Parse(key.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture);
+
+        var watch = Stopwatch.StartNew();
+        var unlogged = new List<EventEnvelope>();
+        var prefix = _table.Length + 1;
+        await foreach (var (stored, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition, cancellationToken))
+        {
+            var id = stored[prefix..];
+            _versions[id] = record.Version;
+            if (record.Exists && record.Data is { } data)
+            {
+                _records[id] = new RecordSnapshot(_table, id, data.GetRawText(), record.CreatedAt, record.UpdatedAt, record.Version);
+            }
+            unlogged.AddRange(record.Outbox);
+        }
+        _registered = _records.Count > 0;
+
+        if (unlogged.Count > 0)
+        {
+            var missing = await eventLog.MissingAsync(unlogged.Select(e => e.EventId).ToArray(), cancellationToken);
+            if (missing.Count > 0)
+            {
+                await eventLog.AppendAsync(unlogged.Where(e => missing.Contains(e.EventId)).OrderBy(e => e.Timestamp).ToArray(), cancellationToken);
+                LogRecoveredEvents(logger, missing.Count, key);
+            }
+        }
+        LogRebuilt(logger, key, _records.Count, watch.ElapsedMilliseconds);
+    }
+
+    /// <inheritdoc />
+    public async Task ApplyAsync(string id, long version, RecordSnapshot? record)
+    {
+        if (_versions.TryGetValue(id, out var known) && known >= version) return;
+        if (record is not null && !_registered)
+        {
+            await GrainFactory.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).RegisterAsync(_table);
+            _registered = true;
+        }
+
+        _versions[id] = version;
+        if (record is null)
+        {
+            _records.Remove(id);
+        }
+        else
+        {
+            _records[id] = record;
+        }
+        _sorted = null;
+        foreach (var (field, keys) in _joinKeys)
+        {
+            if (record is null) keys.Remove(id);
+            else keys[id] = JoinKeys.Find(record.DataJson, field);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<int> CountAsync() => Task.FromResult(_records.Count);
+
+    /// <inheritdoc />
+    public Task<PartitionPage> PageAsync(string? after, int? limit)
+    {
+        var sorted = _sorted ??= _records.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+        var start = 0;
+        if (after is not null)
+        {
+            // First index whose id is greater than 'after'.
+            int low = 0, high = sorted.Length;
+            while (low < high)
+            {
+                var middle = (low + high) >>> 1;
+                if (string.CompareOrdinal(sorted[middle].Id, after) <= 0) low = middle + 1;
+                else high = middle;
+            }
+            start = low;
+        }
+        var count = Math.Min(limit ?? int.MaxValue, sorted.Length - start);
+        return Task.FromResult(new PartitionPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length));
+    }
+
+    /// <inheritdoc />
+    public Task<JoinSide> JoinSideAsync(string field, bool idWhenMissing)
+    {
+        if (!_joinKeys.TryGetValue(field, out var keys))
+        {
+            if (_joinKeys.Count >= MaxCachedJoinFields) _joinKeys.Clear();
+            keys = new Dictionary<string, JoinKeys.Lookup>(_records.Count, StringComparer.Ordinal);
+            foreach (var (id, record) in _records)
+            {
+                keys[id] = JoinKeys.Find(record.DataJson, field);
+            }
+            _joinKeys[field] = keys;
+        }
+
+        var result = new List<KeyedRecord>(_records.Count);
+        var withField = 0;
+        foreach (var (id, record) in _records)
+        {
+            var lookup = keys[id];
+            if (lookup.Present)
+            {
+                withField++;
+                if (lookup.Key is not null) result.Add(new KeyedRecord(lookup.Key, record));
+            }
+            else if (idWhenMissing)
+            {
+                result.Add(new KeyedRecord(JoinKeys.ForId(id), record));
+            }
+        }
+        return Task.FromResult(new JoinSide(result, withField));
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} loaded {Count} records from storage in {Elapsed} ms")]
+    private static partial void LogRebuilt(ILogger logger, string partition, int count, long elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Logged {Count} events that partition {Partition} found unlogged in stored outboxes")]
+    private static partial void LogRecoveredEvents(ILogger logger, int count, string partition);
+}

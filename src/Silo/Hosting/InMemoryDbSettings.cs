@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+
+namespace InMemoryDb.Silo.Hosting;
+
+/// <summary>
+/// The settings every process of the service reads, from the standard configuration sources
+/// (appsettings.json, environment variables such as <c>ConnectionStrings__Postgres</c>, command line).
+/// </summary>
+public sealed record InMemoryDbSettings
+{
+    /// <summary>PostgreSQL connection string (<c>ConnectionStrings:Postgres</c>); null means in-memory storage.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>Orleans cluster id (<c>Orleans:ClusterId</c>).</summary>
+    public string ClusterId { get; init; } = "inmemorydb";
+
+    /// <summary>Orleans service id (<c>Orleans:ServiceId</c>); stored data is scoped by it.</summary>
+    public string ServiceId { get; init; } = "inmemorydb";
+
+    /// <summary>Silo-to-silo port (<c>Orleans:SiloPort</c>).</summary>
+    public int SiloPort { get; init; } = 11111;
+
+    /// <summary>Client gateway port (<c>Orleans:GatewayPort</c>).</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>How long a starting silo waits for PostgreSQL (<c>InMemoryDb:StartupTimeoutSeconds</c>).</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>True when grain state and the event log are durable in PostgreSQL.</summary>
+    public bool IsPersistent => !string.IsNullOrWhiteSpace(Postgres);
+
+    /// <summary>Reads the settings.</summary>
+    public static InMemoryDbSettings From(IConfiguration configuration)
+    {
+        var defaults = new InMemoryDbSettings();
+        return new InMemoryDbSettings
+        {
+            Postgres = configuration.GetConnectionString("Postgres"),
+            ClusterId = configuration["Orleans:ClusterId"] ?? defaults.ClusterId,
+            ServiceId = configuration["Orleans:ServiceId"] ?? defaults.ServiceId,
+            SiloPort = configuration.GetValue("Orleans:SiloPort", defaults.SiloPort),
+            GatewayPort = configuration.GetValue("Orleans:GatewayPort", defaults.GatewayPort),
+            StartupTimeout = TimeSpan.FromSeconds(configuration.GetValue("InMemoryDb:StartupTimeoutSeconds", 60)),
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using InMemoryDb.Events;
+using InMemoryDb.Grains;
+using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
+
+namespace InMemoryDb.Silo.Hosting;
+
+/// <summary>Composes a silo of the service from configuration; used by <c>src/Silo</c> and by <c>src/Api</c> when it co-hosts a silo.</summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>Largest message between silos and clients (whole-table dumps and joins travel in one message).</summary>
+    public const int MaxMessageBodySize = 512 * 1024 * 1024;
+
+    /// <summary>
+    /// Adds clustering, grain storage (PostgreSQL via ADO.NET when <c>ConnectionStrings:Postgres</c> is set,
+    /// otherwise memory), the event-log stream and its writer, and the services the grains need.
+    /// </summary>
+    public static ISiloBuilder AddInMemoryDb(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var settings = InMemoryDbSettings.From(configuration);
+        var services = silo.Services;
+        services.AddSingleton(settings);
+
+        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = MaxMessageBodySize);
+
+        if (settings.IsPersistent)
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(settings.Postgres) { Name = "inmemorydb" }.Build();
+            services.AddSingleton(dataSource);
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaStartup>();
+            silo.AddAdoNetGrainStorage(ProviderNames.Storage, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.DataSource = dataSource;
+                o.GrainStorageSerializer = new JsonGrainStateSerializer();
+            });
+            services.AddSingleton<IGrainStateScanner, PostgresGrainStateScanner>();
+            services.AddSingleton<IEventLogStore, PostgresEventLogStore>();
+            services.AddSingleton<IStorageHealthCheck, PostgresStorageHealthCheck>();
+        }
+        else
+        {
+            services.AddSingleton<InMemoryGrainStorage>();
+            services.AddGrainStorage(ProviderNames.Storage, (sp, _) => sp.GetRequiredService<InMemoryGrainStorage>());
+            services.AddSingleton<IGrainStateScanner>(sp => sp.GetRequiredService<InMemoryGrainStorage>());
+            services.AddSingleton<IEventLogStore, InMemoryEventLogStore>();
+            services.AddSingleton<IStorageHealthCheck, InMemoryStorageHealthCheck>();
+        }
+
+        // The event log: a memory stream fans events out (durability comes from each grain's outbox),
+        // a consumer grain per stream hands them to this silo's writer, which stores them in batches.
+        silo.AddMemoryStreams(ProviderNames.EventStream, streams =>
+        {
+            streams.ConfigurePartitioning(EventStreams.Partitions);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
+        });
+        silo.AddMemoryGrainStorage(ProviderNames.PubSub);
+        services.AddSingleton<EventLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventLogWriter>());
+
+        services.Configure<PasswordHashingOptions>(configuration.GetSection("InMemoryDb:Passwords"));
+        services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StartupAnnouncer>();
+        return silo;
+    }
+}
