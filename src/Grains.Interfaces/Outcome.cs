@@ -24,7 +24,7 @@ public enum OutcomeKind
 
 /// <summary>The result of a grain command: a kind, a value when it succeeded, and details when it did not.</summary>
 /// <typeparam name="T">The value type.</typeparam>
-[GenerateSerializer, Immutable, Alias("inmemorydb.outcome")]
+[GenerateSerializer, Immutable, Alias("inmemorydb.outcome`1")]
 public sealed record Outcome<T>(
     [property: Id(0)] OutcomeKind Kind,
     [property: Id(1)] T? Value = default,

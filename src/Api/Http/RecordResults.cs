@@ -64,7 +64,7 @@ public static class RecordResults
     private static async Task WriteAsync(HttpContext context, Func<Utf8JsonWriter, ValueTask> write)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true });
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, RecordJson.WriterOptions);
         await write(writer);
         await writer.FlushAsync(context.RequestAborted);
     }

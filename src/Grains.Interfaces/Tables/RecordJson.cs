@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace InMemoryDb.Tables;
@@ -6,6 +7,12 @@ namespace InMemoryDb.Tables;
 /// <summary>The JSON shape of a record: <c>{"id","table","data","created_at","updated_at","version"}</c>.</summary>
 public static class RecordJson
 {
+    /// <summary>Writer options for record JSON: UTF-8 text is written as is ("José", not "Jos\u00E9").</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    /// <summary>Serializer options with the same encoder, for JSON stored or returned by the service.</summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.General) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes <paramref name="record"/> as a JSON object.</summary>
     public static void Write(Utf8JsonWriter writer, RecordSnapshot record)
     {
@@ -24,7 +31,7 @@ public static class RecordJson
     public static string ToJson(RecordSnapshot record)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + record.DataJson.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             Write(writer, record);
         }

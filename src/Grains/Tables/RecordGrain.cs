@@ -81,7 +81,7 @@ public sealed partial class RecordGrain(
         var next = new RecordState
         {
             Exists = true,
-            Data = JsonSerializer.SerializeToElement(data),
+            Data = JsonSerializer.SerializeToElement(data, RecordJson.SerializerOptions),
             PasswordHash = passwordHash,
             CreatedAt = now,
             UpdatedAt = now,
@@ -150,7 +150,7 @@ public sealed partial class RecordGrain(
         var next = new RecordState
         {
             Exists = true,
-            Data = JsonSerializer.SerializeToElement(merged),
+            Data = JsonSerializer.SerializeToElement(merged, RecordJson.SerializerOptions),
             PasswordHash = passwordHash,
             CreatedAt = current.CreatedAt,
             UpdatedAt = now,

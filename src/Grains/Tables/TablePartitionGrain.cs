@@ -46,7 +46,11 @@ public sealed partial class TablePartitionGrain(
             }
             unlogged.AddRange(record.Outbox);
         }
-        _registered = _records.Count > 0;
+        if (_records.Count > 0)
+        {
+            await GrainFactory.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).RegisterAsync(_table);
+            _registered = true;
+        }
 
         if (unlogged.Count > 0)
         {
@@ -146,6 +150,6 @@ public sealed partial class TablePartitionGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} loaded {Count} records from storage in {Elapsed} ms")]
     private static partial void LogRebuilt(ILogger logger, string partition, int count, long elapsed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Logged {Count} events that partition {Partition} found unlogged in stored outboxes")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Logged {Count} events that partition {Partition} found in stored outboxes and not yet in the event log")]
     private static partial void LogRecoveredEvents(ILogger logger, int count, string partition);
 }

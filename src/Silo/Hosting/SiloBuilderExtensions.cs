@@ -25,10 +25,19 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddInMemoryDb(this ISiloBuilder silo, IConfiguration configuration)
     {
         var settings = InMemoryDbSettings.From(configuration);
+        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        return silo.AddInMemoryDbGrains(configuration);
+    }
+
+    /// <summary>
+    /// Everything but clustering: grain storage, the event-log stream and its writer, and the grains' services.
+    /// Test clusters use this with their own membership.
+    /// </summary>
+    public static ISiloBuilder AddInMemoryDbGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var settings = InMemoryDbSettings.From(configuration);
         var services = silo.Services;
         services.AddSingleton(settings);
-
-        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
         silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = MaxMessageBodySize);
 
         if (settings.IsPersistent)
@@ -61,6 +70,12 @@ public static class SiloBuilderExtensions
         {
             streams.ConfigurePartitioning(EventStreams.Partitions);
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
+            // Delivered events need not be kept for rewinding: the log of record is the event_log table.
+            streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
+            {
+                o.DataMinTimeInCache = TimeSpan.Zero;
+                o.DataMaxAgeInCache = TimeSpan.FromMinutes(1);
+            }));
         });
         silo.AddMemoryGrainStorage(ProviderNames.PubSub);
         services.AddSingleton<EventLogWriter>();

@@ -1,0 +1,11 @@
+namespace InMemoryDb.Tests.Infrastructure;
+
+/// <summary>The real services the integration tests use, started by scripts/test.sh (the README's test command).</summary>
+public static class TestEnvironment
+{
+    /// <summary>The PostgreSQL connection string for tests.</summary>
+    public static string Postgres => Environment.GetEnvironmentVariable("INMEMORYDB_TEST_POSTGRES") is { Length: > 0 } value
+        ? value
+        : throw new InvalidOperationException(
+            "INMEMORYDB_TEST_POSTGRES is not set. Run the tests with ./scripts/test.sh, which starts PostgreSQL and Redis on loopback.");
+}
