@@ -15,7 +15,7 @@ public sealed class InMemoryStorageHealthCheck : IStorageHealthCheck
 }
 
 /// <summary>Answers health checks from the silo's point of view.</summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class StorageHealthGrain(IStorageHealthCheck check) : Grain, IStorageHealthGrain
 {
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 namespace InMemoryDb.Grains.Events;
 
 /// <summary>Reads the event log from this silo's store.</summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class EventLogGrain(IEventLogStore store) : Grain, IEventLogGrain
 {
     /// <inheritdoc />

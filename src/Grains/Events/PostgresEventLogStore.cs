@@ -14,10 +14,13 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
 {
     private const long AppendLockId = 0x1A2B_3C4D_0002;
 
-    private const string InsertSql = """
+    // One statement (one round trip, its own transaction): the lock is taken before any row is inserted.
+    private static readonly string InsertSql = $"""
+        WITH appender AS MATERIALIZED (SELECT pg_advisory_xact_lock({AppendLockId}))
         INSERT INTO event_log (service_id, event_id, method, entity, key, content, correlation_id, source, created_at)
         SELECT $1, e.id, e.method, e.entity, e.key, e.content::jsonb, e.correlation_id, e.source, e.created_at
-          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+          FROM appender,
+               unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
                WITH ORDINALITY AS e(id, method, entity, key, content, correlation_id, source, created_at, ord)
          ORDER BY e.ord
         ON CONFLICT (event_id) DO NOTHING
@@ -29,13 +32,7 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
     public async Task AppendAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken = default)
     {
         if (events.Count == 0) return;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AppendLockId})", connection, transaction))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var insert = new NpgsqlCommand(InsertSql, connection, transaction))
+        await using (var insert = dataSource.CreateCommand(InsertSql))
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
             insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EventId).ToArray() });
@@ -48,7 +45,6 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
             insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <inheritdoc />

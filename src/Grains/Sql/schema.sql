@@ -36,6 +36,8 @@ CREATE OR REPLACE FUNCTION inmemorydb_key_partition(k text) RETURNS integer
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$ SELECT ('x' || substr(md5(substr(k, strpos(k, '/') + 1)), 1, 1))::bit(4)::integer $$;
 
+-- Point reads and writes use the primary key; this index serves only partition scans (a lookup by key can
+-- use just its first two columns, so the planner never prefers it to the primary key).
 CREATE INDEX IF NOT EXISTS ix_orleansstorage_scope
     ON orleansstorage (serviceid, graintypestring, inmemorydb_key_scope(grainidextensionstring), inmemorydb_key_partition(grainidextensionstring));
 

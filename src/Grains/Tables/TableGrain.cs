@@ -8,7 +8,7 @@ namespace InMemoryDb.Grains.Tables;
 /// A table's front door (a stateless worker, so every silo has local copies): picks the id of a new record and
 /// answers whole-table queries by fanning out to the table's partitions in parallel.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed partial class TableGrain : Grain, ITableGrain
 {
     /// <summary>The largest page a dump may ask for.</summary>

@@ -42,7 +42,7 @@ public static class SiloBuilderExtensions
 
         if (settings.IsPersistent)
         {
-            var dataSource = new NpgsqlDataSourceBuilder(settings.Postgres) { Name = "inmemorydb" }.Build();
+            var dataSource = PostgresDataSource.Create(settings.Postgres!);
             services.AddSingleton(dataSource);
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaStartup>();
             silo.AddAdoNetGrainStorage(ProviderNames.Storage, o =>

@@ -1,0 +1,41 @@
+using System.Globalization;
+using InMemoryDb.Bench;
+
+// InMemoryDb load generator. Loopback targets only; every scenario is bounded in requests and time.
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- tables [--url http://127.0.0.1:5080] [--records 100000] [--rate 1000] [--seconds 20] [--repeats 5]
+var command = args.FirstOrDefault() ?? "help";
+var options = Options.Parse(args.Skip(1));
+var url = options.Get("url", "http://127.0.0.1:5080");
+if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || !(target.IsLoopback))
+{
+    Console.Error.WriteLine($"Refusing to load {url}: benchmarks target loopback only.");
+    return 2;
+}
+
+return command switch
+{
+    "tables" => await TablesScenario.RunAsync(url, options.Int("records", 100_000), options.Double("rate", 1000), options.Int("seconds", 20), options.Int("repeats", 5)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: InMemoryDb.Bench tables [--url URL] [--records N] [--rate R] [--seconds S] [--repeats K]");
+    return 2;
+}
+
+/// <summary>--name value pairs.</summary>
+internal sealed class Options(Dictionary<string, string> values)
+{
+    public static Options Parse(IEnumerable<string> args)
+    {
+        var list = args.ToList();
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < list.Count; i += 2) values[list[i].TrimStart('-')] = list[i + 1];
+        return new Options(values);
+    }
+
+    public string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+    public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+    public double Double(string name, double fallback) => values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace InMemoryDb.Bench;
+
+/// <summary>
+/// Issue 2's benchmark over HTTP: single-record create/get/update at a fixed rate (p50/p99), the durable create
+/// ceiling, a dump of N records and a join of N users × N orders.
+/// </summary>
+public static class TablesScenario
+{
+    public static async Task<int> RunAsync(string baseUrl, int records, double rate, int seconds, int repeats)
+    {
+        using var http = LoadRunner.Client(baseUrl);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var table = $"bench_{run}";
+        var results = new List<string>();
+        void Report(string line)
+        {
+            Console.WriteLine(line);
+            results.Add(line);
+        }
+
+        // Warm-up: activates code paths and connections.
+        await LoadRunner.ClosedAsync("warm-up", http, 32, 2000, i => Post(table + "_warm", $$"""{"i":{{i}}}"""));
+
+        // Single-record operations at a fixed arrival rate.
+        var ids = new string[(int)(rate * seconds)];
+        var create = await LoadRunner.OpenAsync($"create @{rate}/s", http, rate, TimeSpan.FromSeconds(seconds),
+            i =>
+            {
+                ids[i] = $"r{i:D7}";
+                return Post(table, $$"""{"id":"{{ids[i]}}","name":"record {{i}}","n":{{i}},"tags":["a","b"]}""");
+            },
+            r => r.StatusCode == HttpStatusCode.Created);
+        Report(create.ToString());
+        var get = await LoadRunner.OpenAsync($"get @{rate}/s", http, rate, TimeSpan.FromSeconds(seconds),
+            i => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/data/{table}/{ids[i % ids.Length]}"));
+        Report(get.ToString());
+        var update = await LoadRunner.OpenAsync($"update @{rate}/s", http, rate, TimeSpan.FromSeconds(seconds),
+            i => new HttpRequestMessage(HttpMethod.Put, $"/api/v1/data/{table}/{ids[i % ids.Length]}") { Content = Json("{\"data\":{\"n\":" + (-i).ToString(CultureInfo.InvariantCulture) + "}}") });
+        Report(update.ToString());
+
+        // The durable create ceiling: as many concurrent creates as the node takes.
+        var ceiling = await LoadRunner.ClosedAsync("create max (c=64)", http, 64, records,
+            i => Post($"{table}_dump", $$"""{"id":"d{{i:D7}}","name":"record {{i}}","n":{{i}},"nested":{"ok":true} }"""),
+            r => r.StatusCode == HttpStatusCode.Created);
+        Report(ceiling.ToString());
+
+        var dump = await TimeAsync(repeats, async () =>
+        {
+            using var response = await http.GetAsync($"/api/v1/dump/{table}_dump");
+            var body = await response.Content.ReadAsByteArrayAsync();
+            return (response.StatusCode, CountArray(body));
+        });
+        Report(Line($"dump {records} records", dump, records));
+
+        // Join: N users × N orders (order i belongs to user i).
+        var users = await LoadRunner.ClosedAsync("seed users", http, 64, records,
+            i => Post("users", $$"""{"id":"u{{run}}{{i:D7}}","email":"u{{run}}{{i}}@bench.example.com","full_name":"User {{i}}","age":{{i % 100}},"password":"benchmark-pass"}"""),
+            r => r.StatusCode == HttpStatusCode.Created);
+        Report(users.ToString());
+        var orders = await LoadRunner.ClosedAsync("seed orders", http, 64, records,
+            i => Post("orders", $$"""{"id":"o{{run}}{{i:D7}}","product_name":"Product {{i}}","quantity":{{1 + i % 5}},"total_price":{{i % 1000}}.5,"user_id":"u{{run}}{{i:D7}}"}"""),
+            r => r.StatusCode == HttpStatusCode.Created);
+        Report(orders.ToString());
+        var join = await TimeAsync(repeats, async () =>
+        {
+            using var response = await http.GetAsync("/api/v1/join/users/orders/user_id");
+            var body = await response.Content.ReadAsByteArrayAsync();
+            return (response.StatusCode, CountArray(body));
+        });
+        Report(Line($"join users x orders", join, -1));
+
+        var path = Path.Combine("bench", "results", $"tables-{DateTime.UtcNow:yyyyMMdd-HHmmss}.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllLinesAsync(path, results);
+        Console.WriteLine($"results written to {path}");
+        return 0;
+    }
+
+    private static HttpRequestMessage Post(string table, string dataJson)
+        => new(HttpMethod.Post, $"/api/v1/data/{table}") { Content = Json("{\"data\":" + dataJson + "}") };
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<(double[] Milliseconds, HttpStatusCode Status, int Items)> TimeAsync(int repeats, Func<Task<(HttpStatusCode, int)>> action)
+    {
+        var times = new List<double>();
+        HttpStatusCode status = 0;
+        var items = 0;
+        for (var i = 0; i < repeats; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            (status, items) = await action();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return (times.ToArray(), status, items);
+    }
+
+    private static string Line(string name, (double[] Milliseconds, HttpStatusCode Status, int Items) timing, int expected)
+    {
+        var sorted = timing.Milliseconds.Order().ToArray();
+        var median = sorted[sorted.Length / 2];
+        var check = expected < 0 || timing.Items == expected ? "" : $" (expected {expected} items!)";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{name,-28} status={(int)timing.Status} items={timing.Items}{check} runs={sorted.Length} median={median:F0}ms min={sorted[0]:F0}ms max={sorted[^1]:F0}ms (first run {timing.Milliseconds[0]:F0}ms)");
+    }
+
+    private static int CountArray(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.GetArrayLength() : -1;
+    }
+}
