@@ -36,6 +36,7 @@ app.UseSwaggerUI(ui =>
 });
 
 app.MapTablesApi();
+app.MapPessoasApi();
 app.MapEventsApi();
 app.MapHealthApi();
 
