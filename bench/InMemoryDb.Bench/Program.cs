@@ -2,6 +2,7 @@ using System.Globalization;
 using InMemoryDb.Bench;
 
 // InMemoryDb load generator. Loopback targets only; every scenario is bounded in requests and time.
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- rinha [--url http://127.0.0.1:9999] [--data ../shared/rinha] [--rate-scale 1] [--time-scale 1] [--seed 2023]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- tables [--url http://127.0.0.1:5080] [--records 100000] [--rate 1000] [--seconds 20] [--repeats 5]
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1));
@@ -14,6 +15,7 @@ if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || !(target.IsLoopback
 
 return command switch
 {
+    "rinha" => await InMemoryDb.Bench.Rinha.RinhaLoadTest.MainAsync(new(url, options.Get("data", "../shared/rinha"), options.Double("rate-scale", 1), options.Double("time-scale", 1), options.Int("seed", 2023))),
     "tables" => await TablesScenario.RunAsync(url, options.Int("records", 100_000), options.Double("rate", 1000), options.Int("seconds", 20), options.Int("repeats", 5)),
     _ => Usage(),
 };
@@ -21,6 +23,7 @@ return command switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: InMemoryDb.Bench tables [--url URL] [--records N] [--rate R] [--seconds S] [--repeats K]");
+    Console.Error.WriteLine("       InMemoryDb.Bench rinha [--url URL] [--data DIR] [--rate-scale X] [--time-scale Y] [--seed N]");
     return 2;
 }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The Rinha de Backend 2023 Q3 stress test against the API as a persistent single node on a local PostgreSQL
+# (fsync on, a fresh database per run), loaded over loopback by bench/InMemoryDb.Bench (command 'rinha').
+# Arguments go to the load generator, e.g. a ~20 s smoke run:  bench/run-rinha.sh --rate-scale 0.2 --time-scale 0.1
+# Ports: RINHA_PORT (HTTP, 5090), RINHA_SILO_PORT (11121), RINHA_GATEWAY_PORT (30021); PostgreSQL as in
+# scripts/local-services.sh (INMEMORYDB_PG_PORT). Data: RINHA_DATA (../shared/rinha).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PORT=${RINHA_PORT:-5090}
+DATA=${RINHA_DATA:-$ROOT/../shared/rinha}
+scripts/local-services.sh start
+for project in src/Api bench/InMemoryDb.Bench; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
+eval "$(scripts/local-services.sh env)"
+DB="inmemorydb_rinha_$(date +%s)"
+export ConnectionStrings__Postgres="${INMEMORYDB_TEST_POSTGRES/Database=inmemorydb_test/Database=$DB}"
+export Orleans__SiloPort=${RINHA_SILO_PORT:-11121} Orleans__GatewayPort=${RINHA_GATEWAY_PORT:-30021}
+export Orleans__ClusterId="rinha-$$" Orleans__ServiceId="rinha"
+export Logging__LogLevel__Default=Warning
+LOG="${TMPDIR:-/tmp}/inmemorydb-rinha-api-$PORT.log"
+dotnet src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --contentRoot "$ROOT/src/Api/bin/Release/net10.0" --urls "http://127.0.0.1:$PORT" > "$LOG" 2>&1 &
+API=$!
+trap 'kill $API 2>/dev/null; wait $API 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$PORT/health" >/dev/null || { echo "the API did not start; see $LOG" >&2; exit 1; }
+mkdir -p bench/results
+OUT="bench/results/rinha-$(date -u +%Y%m%d-%H%M%S).txt"
+{
+  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $(psql --version | awk '{print $3}'); database $DB; API log $LOG"
+  dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll rinha --url "http://127.0.0.1:$PORT" --data "$DATA" "$@"
+} | tee "$OUT"
+echo "report written to $OUT"
