@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using InMemoryDb.Pessoas;
 
@@ -27,12 +28,17 @@ public static class PessoaResults
             writer.WriteEndArray();
         }));
 
+    /// <summary>Writes the JSON into a buffer first, so the response has a Content-Length (bodies are small: at most 50 people).</summary>
     private static async Task WriteAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, RecordJson.WriterOptions))
+        {
+            write(writer);
+        }
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, RecordJson.WriterOptions);
-        write(writer);
-        await writer.FlushAsync(context.RequestAborted);
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
     private sealed class Result(Func<HttpContext, Task> execute) : IResult

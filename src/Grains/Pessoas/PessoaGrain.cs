@@ -13,7 +13,7 @@ namespace InMemoryDb.Grains.Pessoas;
 /// already exists — the apelido was taken in an earlier life of the grain — and a new activation needs no read
 /// before it creates. Requests are handled one at a time, so of two concurrent creates with one apelido exactly
 /// one wins. The person is then added to its index partition (so the count is exact when the 201 is sent) and
-/// the event is published.
+/// the event is published while the answer goes back.
 /// </summary>
 /// <remarks>
 /// A person never changes after its creation, so its stored outbox is not rewritten once the event log confirms
@@ -89,7 +89,9 @@ public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IP
         _outbox.OnStateWritten();
         _pessoa = pessoa;
         await IndexAsync(pessoa);
-        await _outbox.PublishAsync([item]);
+        // The event is durable in the outbox already: publish it without holding up the answer (PublishAsync
+        // handles its own failures; the outbox's timer publishes again until the log confirms the event).
+        _ = _outbox.PublishAsync([item]);
         return Outcome<Pessoa>.Created(pessoa);
     }
 
