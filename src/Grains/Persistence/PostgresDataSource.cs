@@ -5,11 +5,14 @@ namespace InMemoryDb.Grains.Persistence;
 /// <summary>The connection pool every PostgreSQL user in a silo shares (grain storage, event log, scans).</summary>
 public static class PostgresDataSource
 {
+    /// <summary>The pool size when the connection string sets none (Npgsql's own default is 100).</summary>
+    public const int DefaultMaxPoolSize = 32;
+
     /// <summary>
     /// Builds the pool from a connection string, with defaults tuned for many small statements: statements
-    /// used repeatedly are prepared on the server (parsed and planned once per connection), and connections
-    /// are not reset when returned to the pool (the service sets no session state). Settings given in the
-    /// connection string win.
+    /// used repeatedly are prepared on the server (parsed and planned once per connection), connections are
+    /// not reset when returned to the pool (the service sets no session state), and at most
+    /// <see cref="DefaultMaxPoolSize"/> connections are opened. Settings given in the connection string win.
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString)
     {
@@ -19,6 +22,12 @@ public static class PostgresDataSource
         if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)) settings.MaxAutoPrepare = 64;
         if (!connectionString.Contains("Auto Prepare Min Usages", StringComparison.OrdinalIgnoreCase)) settings.AutoPrepareMinUsages = 2;
         if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)) settings.NoResetOnClose = true;
+        // A small PostgreSQL server degrades with many concurrent connections: under a burst, requests wait
+        // for a pooled connection instead of opening more (and several silos stay under max_connections).
+        if (!new[] { "Max Pool Size", "Maximum Pool Size", "MaxPoolSize" }.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase)))
+        {
+            settings.MaxPoolSize = DefaultMaxPoolSize;
+        }
         if (string.IsNullOrEmpty(given.ApplicationName)) settings.ApplicationName = "inmemorydb";
         return builder.Build();
     }
