@@ -21,6 +21,7 @@ namespace InMemoryDb.Grains.Pessoas;
 /// by id wherever they are seen again (the partition checks stored events against the log when it rebuilds;
 /// a person loaded from storage publishes it again and the log writer skips it).
 /// </remarks>
+[Orleans.Placement.PreferLocalPlacement] // created by the caller's silo (the front door is a local stateless worker): no extra network hop
 public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IPessoaGrain, IEventSourceGrain
 {
     /// <summary>The storage name of person states (unique among grain classes).</summary>
