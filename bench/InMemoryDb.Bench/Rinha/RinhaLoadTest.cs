@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text;
 
 namespace InMemoryDb.Bench.Rinha;
 
@@ -11,8 +10,8 @@ namespace InMemoryDb.Bench.Rinha;
 /// computed up front, and each virtual user starts on time whatever the service does. Three scenarios start at
 /// t = 0: "criação" (POST a payload row, pause 1–30 ms, GET the Location after a 201), "busca válida"
 /// (GET /pessoas?t=term) and "busca inválida" (GET /pessoas, OK only on 400). Each user opens its own HTTP/1.1
-/// connection (10 s connect timeout, 60 s request timeout); latency runs from the start of the user's request,
-/// connect included, to the end of the response body.
+/// connection (<see cref="UserConnection"/>; 10 s connect timeout, 60 s request timeout); latency runs from the
+/// start of the user's request, connect included, to the end of the response body.
 /// </summary>
 public static class RinhaLoadTest
 {
@@ -35,7 +34,6 @@ public static class RinhaLoadTest
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private enum Scenario
     {
@@ -161,45 +159,51 @@ public static class RinhaLoadTest
 
     private static async Task CriacaoAsync(Uri baseUri, string payload, int pauseMs, Action<string, double, int?, bool, string?> record)
     {
-        using var http = NewUserClient(baseUri);
+        UserConnection? connection = null;
         string? location = null;
+        var closes = false;
         var start = Stopwatch.GetTimestamp();
         try
         {
-            var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(payload));
-            content.Headers.ContentType = Json;
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/pessoas") { Content = content };
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-            var status = (int)response.StatusCode;
-            location = status == 201 ? response.Headers.Location?.OriginalString : null;
+            using var timeout = new CancellationTokenSource(RequestTimeout);
+            connection = await UserConnection.OpenAsync(baseUri, ConnectTimeout, timeout.Token);
+            var answer = await connection.SendAsync("POST", "/pessoas", Encoding.UTF8.GetBytes(payload), timeout.Token);
+            var status = answer.Status;
+            location = status == 201 ? answer.Location : null;
+            closes = answer.Closes;
             var ok = status is 201 or 422 or 400 && (status != 201 || location is not null);
             record(Criacao, Elapsed(start), status, ok, ok ? null : status == 201 ? "201 without Location" : $"unexpected status {status}");
         }
         catch (Exception e)
         {
             record(Criacao, Elapsed(start), null, false, ErrorKind(e));
+            connection?.Dispose();
             return;
         }
 
-        await Task.Delay(pauseMs);
-        if (location is null) return;
-        await GetAsync(http, Consulta, location, okStatus: null, record);
+        using (connection)
+        {
+            await Task.Delay(pauseMs);
+            if (location is null) return;
+            // The user's connection is kept alive for its next request (a new one only if the server closed it).
+            await GetAsync(closes ? null : connection, baseUri, Consulta, location, okStatus: null, record);
+        }
     }
 
-    private static async Task SearchAsync(Uri baseUri, string name, string path, int okStatus, Action<string, double, int?, bool, string?> record)
-    {
-        using var http = NewUserClient(baseUri);
-        await GetAsync(http, name, path, okStatus == 400 ? 400 : null, record);
-    }
+    private static Task SearchAsync(Uri baseUri, string name, string path, int okStatus, Action<string, double, int?, bool, string?> record)
+        => GetAsync(null, baseUri, name, path, okStatus == 400 ? 400 : null, record);
 
-    /// <summary>A GET; OK on <paramref name="okStatus"/>, or on 2xx/304 when it is null.</summary>
-    private static async Task GetAsync(HttpClient http, string name, string path, int? okStatus, Action<string, double, int?, bool, string?> record)
+    /// <summary>A GET on <paramref name="connection"/> (a new one when null); OK on <paramref name="okStatus"/>, or on 2xx/304 when it is null.</summary>
+    private static async Task GetAsync(UserConnection? connection, Uri baseUri, string name, string path, int? okStatus, Action<string, double, int?, bool, string?> record)
     {
         var start = Stopwatch.GetTimestamp();
+        var owned = connection is null;
         try
         {
-            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
-            var status = (int)response.StatusCode;
+            using var timeout = new CancellationTokenSource(RequestTimeout);
+            connection ??= await UserConnection.OpenAsync(baseUri, ConnectTimeout, timeout.Token);
+            var answer = await connection.SendAsync("GET", path, null, timeout.Token);
+            var status = answer.Status;
             var ok = okStatus is { } expected ? status == expected : status is >= 200 and < 300 or 304;
             record(name, Elapsed(start), status, ok, ok ? null : $"unexpected status {status}");
         }
@@ -207,13 +211,17 @@ public static class RinhaLoadTest
         {
             record(name, Elapsed(start), null, false, ErrorKind(e));
         }
+        finally
+        {
+            if (owned) connection?.Dispose();
+        }
     }
 
     private static async Task<long> ReadCountAsync(Uri baseUri)
     {
         try
         {
-            using var http = NewUserClient(baseUri);
+            using var http = new HttpClient { BaseAddress = baseUri, Timeout = RequestTimeout };
             var text = await http.GetStringAsync("/contagem-pessoas");
             return long.Parse(text.Trim(), CultureInfo.InvariantCulture);
         }
@@ -223,31 +231,14 @@ public static class RinhaLoadTest
         }
     }
 
-    /// <summary>A virtual user's own client: its own connection, HTTP/1.1, the contest's timeouts.</summary>
-    private static HttpClient NewUserClient(Uri baseUri) => new(new SocketsHttpHandler
-    {
-        ConnectTimeout = ConnectTimeout,
-        MaxConnectionsPerServer = 1,
-        UseProxy = false,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-    }, disposeHandler: true)
-    {
-        BaseAddress = baseUri,
-        Timeout = RequestTimeout,
-        DefaultRequestVersion = HttpVersion.Version11,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-    };
-
     private static double Elapsed(long start) => Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
     private static string ErrorKind(Exception e) => e switch
     {
-        TaskCanceledException { InnerException: TimeoutException } => "request timeout (60 s)",
-        HttpRequestException { InnerException: SocketException socket } http => $"{http.HttpRequestError}: {socket.SocketErrorCode}",
-        HttpRequestException { InnerException: TimeoutException or OperationCanceledException } => "connect timeout (10 s)",
-        HttpRequestException http => http.HttpRequestError.ToString(),
+        TimeoutException => "connect timeout (10 s)",
+        OperationCanceledException => "request timeout (60 s)",
+        SocketException socket => $"socket: {socket.SocketErrorCode}",
+        IOException or InvalidDataException => e.Message,
         _ => e.GetType().Name,
     };
 }
