@@ -11,4 +11,19 @@ public static class EventMethods
 
     /// <summary>A record was deleted; content is the record as it was.</summary>
     public const string DeleteRecord = "delete_record";
+
+    /// <summary>A question was created (seed 000); content is the question.</summary>
+    public const string CreateQuestion = "create_question";
+
+    /// <summary>A question was deleted; content is the question as it was.</summary>
+    public const string DeleteQuestion = "delete_question";
+
+    /// <summary>Every question was deleted at once; content is <c>{"count": n, "questions": [...]}</c>.</summary>
+    public const string DeleteQuestions = "delete_questions";
+
+    /// <summary>An answer attempt was recorded; content is the attempt with its <c>is_correct</c>.</summary>
+    public const string CreateAnswer = "create_answer";
+
+    /// <summary>Every answer attempt was deleted at once; content is <c>{"count": n, "answers": [...]}</c>.</summary>
+    public const string DeleteAnswers = "delete_answers";
 }
