@@ -38,6 +38,7 @@ app.UseSwaggerUI(ui =>
 app.MapTablesApi();
 app.MapEventsApi();
 app.MapHealthApi();
+app.MapQuestionsApi();
 
 app.Run();
 

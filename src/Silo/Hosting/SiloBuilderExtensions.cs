@@ -84,6 +84,7 @@ public static class SiloBuilderExtensions
         services.Configure<PasswordHashingOptions>(configuration.GetSection("InMemoryDb:Passwords"));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StartupAnnouncer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, QuestionsStartup>();
         return silo;
     }
 }
