@@ -55,7 +55,7 @@ public static class QuestionRules
         Text(errors, "alternativa_correta", input.AlternativaCorreta);
         Text(errors, "dificuldade", input.Dificuldade);
         Text(errors, "assunto", input.Assunto);
-        if (errors.Count > 0) return (errors, '\0');
+        if (errors.Keys.Any(k => k.StartsWith("alternativa_", StringComparison.Ordinal))) return (errors, '\0');
 
         var letter = Letter(input.AlternativaCorreta);
         if (letter == '\0')
@@ -73,7 +73,7 @@ public static class QuestionRules
                     : "matches the text of several alternatives; give its letter (a, b, c or d)"];
             }
         }
-        return (errors, letter);
+        return (errors, errors.Count == 0 ? letter : '\0');
     }
 
     /// <summary>The problems of an answer attempt, by field (empty when it is valid).</summary>
