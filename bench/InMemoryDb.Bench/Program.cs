@@ -3,6 +3,7 @@ using InMemoryDb.Bench;
 
 // InMemoryDb load generator. Loopback targets only; every scenario is bounded in requests and time.
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- tables [--url http://127.0.0.1:5080] [--records 100000] [--rate 1000] [--seconds 20] [--repeats 5]
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- questions [--url http://127.0.0.1:5080] [--questions 1000] [--users 100] [--attempts 10]
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1));
 var url = options.Get("url", "http://127.0.0.1:5080");
@@ -15,12 +16,14 @@ if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || !(target.IsLoopback
 return command switch
 {
     "tables" => await TablesScenario.RunAsync(url, options.Int("records", 100_000), options.Double("rate", 1000), options.Int("seconds", 20), options.Int("repeats", 5)),
+    "questions" => await QuestionsScenario.RunAsync(url, options.Int("questions", 1000), options.Int("users", 100), options.Int("attempts", 10)),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: InMemoryDb.Bench tables [--url URL] [--records N] [--rate R] [--seconds S] [--repeats K]");
+    Console.Error.WriteLine("       InMemoryDb.Bench questions [--url URL] [--questions N] [--users U] [--attempts K]");
     return 2;
 }
 
