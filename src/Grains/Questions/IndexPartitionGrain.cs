@@ -16,6 +16,7 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
     private Guid? _operation;
     private Queue<string> _targets = new();
     private bool _targetsTaken;
+    private readonly HashSet<string> _retry = new(StringComparer.Ordinal);
     private List<T> _deletedByOperation = [];
 
     /// <summary>The current entities by grain key.</summary>
@@ -102,6 +103,7 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
             _operation = operation;
             _deletedByOperation = [];
             _targetsTaken = false;
+            _retry.Clear();
         }
         if (!_targetsTaken)
         {
@@ -114,21 +116,41 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
         var batch = new List<(string Key, long Version)>(Math.Min(max, _targets.Count));
         while (batch.Count < max && _targets.TryDequeue(out var key))
         {
-            if (Items.ContainsKey(key)) batch.Add((key, _versions[key]));
+            // A key whose delete failed is tried again even if it left the index: the delete may have happened.
+            if (Items.ContainsKey(key) || _retry.Remove(key)) batch.Add((key, _versions.GetValueOrDefault(key)));
         }
-        var results = await Task.WhenAll(batch.Select(entry => DeleteEntityAsync(entry.Key, operation)));
+        var calls = batch.Select(entry => DeleteEntityAsync(entry.Key, operation)).ToArray();
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch
+        {
+            // Handled per call below: what succeeded is recorded before the failure is reported.
+        }
+
+        Exception? failure = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (results[i] is { } deleted)
+            var (key, version) = batch[i];
+            if (!calls[i].IsCompletedSuccessfully)
+            {
+                // Tried again when the operation is retried; a delete that did happen is reported then (it is idempotent).
+                failure ??= calls[i].Exception?.GetBaseException();
+                _targets.Enqueue(key);
+                _retry.Add(key);
+            }
+            else if (calls[i].Result is { } deleted)
             {
                 _deletedByOperation.Add(deleted);
             }
-            else if (_versions[batch[i].Key] == batch[i].Version && Items.Remove(batch[i].Key, out var stale))
+            else if (_versions.GetValueOrDefault(key) == version && Items.Remove(key, out var stale))
             {
                 // The entity says it does not exist and no change reached us since: our entry was stale.
-                OnRemoved(batch[i].Key, stale);
+                OnRemoved(key, stale);
             }
         }
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
 
         var start = Math.Clamp(reported, 0, _deletedByOperation.Count);
         return new BulkDeleteBatch<T>(_deletedByOperation.GetRange(start, _deletedByOperation.Count - start), _targets.Count == 0);
@@ -142,6 +164,7 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
             _operation = null;
             _deletedByOperation = [];
             _targets.Clear();
+            _retry.Clear();
         }
         return Task.CompletedTask;
     }

@@ -88,6 +88,16 @@ public sealed class QuestionsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task DocsDescribeEverySeedRoute()
+    {
+        var paths = (await (await Client.GetAsync("/openapi/v1.json")).JsonAsync())["paths"]!.AsObject().Select(p => p.Key).ToArray();
+        foreach (var route in new[] { "/", "/question", "/questions", "/question/{question_id}", "/answer", "/answers", "/users/{usuario}/score" })
+        {
+            Assert.Contains(route, paths);
+        }
+    }
+
+    [Fact]
     public async Task CreateThenGetReturnsTheQuestionWithALowerCaseLetter()
     {
         var id = NewId();
