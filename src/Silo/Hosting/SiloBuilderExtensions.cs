@@ -43,7 +43,8 @@ public static class SiloBuilderExtensions
         if (settings.IsPersistent)
         {
             var dataSource = PostgresDataSource.Create(settings.Postgres!);
-            services.AddSingleton(dataSource);
+            // Registered by factory so the container disposes it (closing its pooled connections) when the host stops.
+            services.AddSingleton(_ => dataSource);
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaStartup>();
             silo.AddAdoNetGrainStorage(ProviderNames.Storage, o =>
             {
