@@ -31,18 +31,14 @@ public sealed partial class TableGrain : Grain, ITableGrain
         }
         if (data is null) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object"));
 
-        string id;
         if (data.TryGetPropertyValue("id", out var idNode) && idNode is not null)
         {
             if (idNode.GetValueKind() != JsonValueKind.String) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("id", "must be a string"));
-            id = idNode.GetValue<string>();
+            var id = idNode.GetValue<string>();
             if (TableNames.CheckId(id) is { } problem) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("id", problem));
+            return GrainFactory.GetGrain<IRecordGrain>(TableNames.RecordKey(Table, id)).CreateAsync(dataJson);
         }
-        else
-        {
-            id = Guid.NewGuid().ToString();
-        }
-        return GrainFactory.GetGrain<IRecordGrain>(TableNames.RecordKey(Table, id)).CreateAsync(dataJson);
+        return GrainFactory.GetGrain<IRecordCreator>(TableNames.RecordKey(Table, Guid.NewGuid().ToString())).CreateNewAsync(dataJson);
     }
 
     /// <inheritdoc />
