@@ -34,9 +34,13 @@ public sealed class StoredState<T>(IGrainStorage storage, string stateName, Grai
         return _loading ??= storage.ReadStateAsync(stateName, grainId, this);
     }
 
-    /// <summary>Marks the state as new without reading it: the caller knows nothing can be stored under this key.</summary>
+    /// <summary>
+    /// Marks the state as new without reading it: the caller knows nothing can be stored under this key.
+    /// Does nothing once a read has started.
+    /// </summary>
     public void AssumeNew()
     {
+        if (_loading is not null) return;
         State = new T();
         ETag = null;
         RecordExists = false;

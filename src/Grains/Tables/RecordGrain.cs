@@ -53,7 +53,7 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
     /// <inheritdoc />
     public async Task<Outcome<RecordSnapshot>> CreateNewAsync(string dataJson)
     {
-        if (!state.IsLoaded) state.AssumeNew();
+        state.AssumeNew();
         try
         {
             return await CreateAsync(dataJson);
