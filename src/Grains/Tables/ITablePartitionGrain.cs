@@ -13,7 +13,7 @@ public sealed record KeyedRecord(
     [property: Id(1)] RecordSnapshot Record);
 
 /// <summary>One partition's side of a join.</summary>
-/// <param name="Records">The joinable records with their keys.</param>
+/// <param name="Records">The joinable records with their keys, in record id order.</param>
 /// <param name="WithField">How many records of the partition have the join field at all.</param>
 [GenerateSerializer, Immutable, Alias("inmemorydb.join-side")]
 public sealed record JoinSide(

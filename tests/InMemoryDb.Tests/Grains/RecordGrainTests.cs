@@ -65,6 +65,17 @@ public sealed class RecordGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task CreatingUnderAFreshIdThatIsTakenAfterAllIsAConflict()
+    {
+        var table = Http.NewTable();
+        await fixture.Client.GetGrain<ITableGrain>(table).CreateAsync("""{"id":"taken","v":1}""");
+        await fixture.Cluster.DeactivateAsync(Record(table, "taken"));
+        var outcome = await fixture.Client.GetGrain<IRecordCreator>(TableNames.RecordKey(table, "taken")).CreateNewAsync("""{"v":2}""");
+        Assert.Equal(OutcomeKind.Conflict, outcome.Kind);
+        Assert.Equal("""{"id":"taken","v":1}""", (await Record(table, "taken").GetAsync())!.DataJson);
+    }
+
+    [Fact]
     public async Task UpdateMergesFieldsAndBumpsVersion()
     {
         var table = Http.NewTable();
