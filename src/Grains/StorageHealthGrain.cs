@@ -16,7 +16,7 @@ public sealed class InMemoryStorageHealthCheck : IStorageHealthCheck
 
 /// <summary>Answers health checks from the silo's point of view.</summary>
 [StatelessWorker, Reentrant]
-public sealed class StorageHealthGrain(IStorageHealthCheck check) : Grain, IStorageHealthGrain
+public sealed class StorageHealthGrain(IStorageHealthCheck check, StorageInfo storage) : Grain, IStorageHealthGrain
 {
     /// <inheritdoc />
     public async Task<string?> CheckAsync()
@@ -31,4 +31,7 @@ public sealed class StorageHealthGrain(IStorageHealthCheck check) : Grain, IStor
             return e.Message;
         }
     }
+
+    /// <inheritdoc />
+    public Task<string> StorageAsync() => Task.FromResult(storage.Name);
 }

@@ -15,13 +15,16 @@ public static class HealthApi
         return app;
     }
 
-    private static async Task<IResult> CheckAsync(IGrainFactory grains, IConfiguration configuration)
+    private static async Task<IResult> CheckAsync(IGrainFactory grains)
     {
-        var storage = string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres")) ? "memory" : "postgres";
+        // The silos' storage, which in client mode is not configured in this process.
+        var storage = "unknown";
         string? failure;
         try
         {
-            failure = await grains.GetGrain<IStorageHealthGrain>(0).CheckAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            var health = grains.GetGrain<IStorageHealthGrain>(0);
+            failure = await health.CheckAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            storage = await health.StorageAsync().WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (Exception e)
         {

@@ -20,6 +20,7 @@ public sealed partial class TablePartitionGrain(
     private readonly Dictionary<string, RecordSnapshot> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, JoinKeys.Lookup>> _joinKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _recoveredAfter = new(StringComparer.Ordinal);
     private RecordSnapshot[]? _sorted;
     private string _table = "";
     private int _partition;
@@ -145,6 +146,19 @@ public sealed partial class TablePartitionGrain(
             }
         }
         return Task.FromResult(new JoinSide(result, withField));
+    }
+
+    /// <inheritdoc />
+    public async Task RecoverEventsAsync(string deadSilo)
+    {
+        if (!_recoveredAfter.Add(deadSilo)) return;
+        var pending = new List<EventEnvelope>();
+        await foreach (var (_, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition))
+        {
+            pending.AddRange(record.Outbox);
+        }
+        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, pending, CancellationToken.None);
+        if (recovered > 0) LogRecoveredEvents(logger, recovered, this.GetPrimaryKeyString());
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} loaded {Count} records from storage in {Elapsed} ms")]
