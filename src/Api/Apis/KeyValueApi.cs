@@ -156,13 +156,20 @@ public static class KeyValueApi
     {
         if (!root.TryGetProperty("timestamp", out var element) || element.ValueKind == JsonValueKind.Null) return null;
         var parsed = default(DateTimeOffset);
-        var ok = element.ValueKind switch
+        bool ok;
+        try
         {
-            JsonValueKind.Number => element.TryGetInt64(out var milliseconds) && KeyValueTimestamps.TryFromUnixMilliseconds(milliseconds, out parsed),
-            // A timestamp is ASCII: a string with an invalid escape sequence is not one.
-            JsonValueKind.String => !element.GetRawText().Contains('\\') && KeyValueTimestamps.TryParse(element.GetString(), out parsed),
-            _ => false,
-        };
+            ok = element.ValueKind switch
+            {
+                JsonValueKind.Number => element.TryGetInt64(out var milliseconds) && KeyValueTimestamps.TryFromUnixMilliseconds(milliseconds, out parsed),
+                JsonValueKind.String => KeyValueTimestamps.TryParse(element.GetString(), out parsed),
+                _ => false,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            ok = false; // A string with an invalid escape sequence (an unpaired surrogate) is no timestamp.
+        }
         if (ok) return parsed;
         errors["timestamp"] = [TimestampMessage];
         return null;

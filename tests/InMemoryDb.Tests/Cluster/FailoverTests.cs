@@ -102,11 +102,14 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var failures = all.Where(a => !a.Ok).ToArray();
         var lastFailureEnd = failures.Length == 0 ? killedAt : failures.Max(a => a.End);
         var window = lastFailureEnd - killedAt;
+        var lastFailedStart = failures.Length == 0 ? TimeSpan.Zero : failures.Max(a => a.Start) - killedAt;
         var late = all.Where(a => a.Start >= killedAt + RecoveryBound).ToArray();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"requests={all.Length} ok={all.Count(a => a.Ok)} failed={failures.Length} keys={histories.Count} " +
             $"unavailability window={window.TotalSeconds:F1}s (kill → end of the last failed request); " +
+            $"last failed request started {lastFailedStart.TotalSeconds:F1}s after the kill; " +
             $"failures by kind: {string.Join(", ", failures.GroupBy(f => f.Error).Select(g => $"{g.Key}={g.Count()}"))}"));
+        output.WriteLine(cluster["silo2"].RecentOutput());
         Assert.All(all.Where(a => a.End < killedAt), a => Assert.True(a.Ok, $"a request failed before the kill ({a.Error})"));
         Assert.True(late.Length >= 100, $"only {late.Length} requests ran after the recovery bound");
         Assert.All(late, a => Assert.True(a.Ok, $"a request started {(a.Start - killedAt).TotalSeconds:F1}s after the kill failed ({a.Error})"));
