@@ -99,7 +99,8 @@ up() {
   echo "$cluster_id" > "$STATE/cluster-id"
   local common=(
     "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT"
-    "Orleans__ClusterId=$cluster_id" "Orleans__ServiceId=$SERVICE_ID" "Orleans__AdvertisedIP=127.0.0.1")
+    "Orleans__ClusterId=$cluster_id" "Orleans__ServiceId=$SERVICE_ID" "Orleans__AdvertisedIP=127.0.0.1"
+    "Orleans__ResponseTimeout=00:00:10")
   for i in 0 1; do
     start_dotnet "silo$((i + 1))" "$SILO_DLL" "${common[@]}" \
       "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=inmemorydb" \

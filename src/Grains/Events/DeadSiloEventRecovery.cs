@@ -39,6 +39,11 @@ public sealed partial class DeadSiloEventRecovery(
         {
             // Stopping.
         }
+        catch (Exception e)
+        {
+            // Never take the silo down: without this watcher, stored outboxes are still logged when partitions activate.
+            LogWatchFailed(logger, e);
+        }
     }
 
     private async Task RecoverAsync(string deadSilo)
@@ -61,6 +66,9 @@ public sealed partial class DeadSiloEventRecovery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} died: logging the events its grains' stored outboxes hold and the event log lacks")]
     private static partial void LogRecovering(ILogger logger, string silo);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Watching cluster membership for dead silos failed; their events are logged when grains or partitions next activate")]
+    private static partial void LogWatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recovering events after the death of silo {Silo} failed; they are logged when their grains or partitions next activate")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception, string silo);

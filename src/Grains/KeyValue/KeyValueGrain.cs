@@ -81,6 +81,8 @@ public sealed partial class KeyValueGrain(
     /// <inheritdoc />
     public Task ConfirmEventsAsync(Guid[] eventIds)
     {
+        // Should this call have activated the grain, a read after it is served from memory.
+        TakeLoadedFlag();
         _outbox.Confirm(eventIds);
         return Task.CompletedTask;
     }

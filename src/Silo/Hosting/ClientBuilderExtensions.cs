@@ -28,7 +28,11 @@ public static class ClientBuilderExtensions
         {
             client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
         }
-        client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = SiloBuilderExtensions.MaxMessageBodySize);
+        client.Configure<ClientMessagingOptions>(o =>
+        {
+            o.MaxMessageBodySize = SiloBuilderExtensions.MaxMessageBodySize;
+            if (settings.ResponseTimeout is { } timeout) o.ResponseTimeout = timeout;
+        });
         return client;
     }
 }

@@ -41,6 +41,12 @@ public sealed record InMemoryDbSettings
     /// <summary>Client gateway port (<c>Orleans:GatewayPort</c>).</summary>
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>
+    /// How long a grain call may take before it fails (<c>Orleans:ResponseTimeout</c>, e.g. <c>00:00:10</c>); null keeps
+    /// Orleans' 30 s. A call in flight through a silo that dies fails only then, so fail-over deployments shorten it.
+    /// </summary>
+    public TimeSpan? ResponseTimeout { get; init; }
+
     /// <summary>How long a starting silo waits for PostgreSQL (<c>InMemoryDb:StartupTimeoutSeconds</c>).</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -64,6 +70,7 @@ public sealed record InMemoryDbSettings
             ServiceId = configuration["Orleans:ServiceId"] ?? defaults.ServiceId,
             SiloPort = configuration.GetValue("Orleans:SiloPort", defaults.SiloPort),
             GatewayPort = configuration.GetValue("Orleans:GatewayPort", defaults.GatewayPort),
+            ResponseTimeout = configuration.GetValue<TimeSpan?>("Orleans:ResponseTimeout"),
             StartupTimeout = TimeSpan.FromSeconds(configuration.GetValue("InMemoryDb:StartupTimeoutSeconds", 60)),
         };
     }

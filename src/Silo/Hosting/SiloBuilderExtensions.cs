@@ -59,7 +59,11 @@ public static class SiloBuilderExtensions
         var services = silo.Services;
         services.AddSingleton(settings);
         services.AddSingleton(settings.IsPersistent ? StorageInfo.Postgres : StorageInfo.Memory);
-        silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = MaxMessageBodySize);
+        silo.Configure<SiloMessagingOptions>(o =>
+        {
+            o.MaxMessageBodySize = MaxMessageBodySize;
+            if (settings.ResponseTimeout is { } timeout) o.ResponseTimeout = timeout;
+        });
 
         if (settings.IsPersistent)
         {

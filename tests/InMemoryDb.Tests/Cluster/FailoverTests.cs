@@ -40,7 +40,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     private async Task RunAsync(ProcessCluster cluster)
     {
         await cluster.StartAsync(["silo1", "silo2"], ["api1"]);
-        using var http = cluster.Client("api1", TimeSpan.FromSeconds(10));
+        using var http = cluster.Client("api1", TimeSpan.FromSeconds(12));
 
         var histories = new ConcurrentDictionary<string, KeyHistory>(StringComparer.Ordinal);
         var attempts = new ConcurrentQueue<Attempt>();

@@ -144,6 +144,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         ["Orleans__ClusterId"] = ClusterId,
         ["Orleans__ServiceId"] = ServiceId,
         ["Orleans__AdvertisedIP"] = "127.0.0.1",
+        ["Orleans__ResponseTimeout"] = "00:00:10",
         ["InMemoryDb__Passwords__Iterations"] = "1000",
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
