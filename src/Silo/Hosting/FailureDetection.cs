@@ -10,7 +10,7 @@ namespace InMemoryDb.Silo.Hosting;
 /// (a refused connection fails each probe at once). Every value can be overridden under <c>Orleans:Membership</c>
 /// (the names of <see cref="ClusterMembershipOptions"/>, e.g. <c>Orleans__Membership__ProbeTimeout=00:00:03</c>).
 /// </summary>
-internal static class FailureDetection
+public static class FailureDetection
 {
     /// <summary>The initial probe timeout (the effective one adapts between half and four times it).</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);

@@ -33,6 +33,12 @@ public static class SiloBuilderExtensions
         var settings = InMemoryDbSettings.From(configuration);
         if (settings.UsesRedisClustering)
         {
+            if (!settings.IsPersistent)
+            {
+                // In-memory storage and event log are per process: several silos would each see a part of the data.
+                throw new InvalidOperationException(
+                    "ConnectionStrings:Redis is set (a cluster of silos) but ConnectionStrings:Postgres is not: a cluster keeps its data in PostgreSQL; set both, or neither for a single in-memory node.");
+            }
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(settings.Redis!));
             silo.Configure<ClusterOptions>(o =>
             {
@@ -117,7 +123,7 @@ public static class SiloBuilderExtensions
     /// The address to advertise: the configured IP address, or the first IPv4 address of the configured host name,
     /// or (none configured) this host's first non-loopback IPv4 address, falling back to loopback.
     /// </summary>
-    internal static IPAddress AdvertisedAddress(string? configured)
+    public static IPAddress AdvertisedAddress(string? configured)
     {
         if (configured is not null)
         {
