@@ -147,6 +147,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         ["Orleans__ResponseTimeout"] = "00:00:10",
         ["InMemoryDb__Passwords__Iterations"] = "1000",
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__InMemoryDb"] = "Information",
         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         ["DOTNET_gcServer"] = "0",
         ["ASPNETCORE_ENVIRONMENT"] = null,
