@@ -37,6 +37,7 @@ app.UseSwaggerUI(ui =>
 
 app.MapTablesApi();
 app.MapEventsApi();
+app.MapKeyValueApi();
 app.MapHealthApi();
 app.MapQuestionsApi();
 

@@ -26,4 +26,9 @@ public static class EventMethods
 
     /// <summary>Every answer attempt was deleted at once; content is <c>{"count": n, "answers": [...]}</c>.</summary>
     public const string DeleteAnswers = "delete_answers";
+    /// <summary>A key of the key-value store was set; content is <c>{"key", "value", "timestamp"}</c>.</summary>
+    public const string PutKey = "put_key";
+
+    /// <summary>A key of the key-value store was deleted; content is <c>{"key", "timestamp"}</c>.</summary>
+    public const string DeleteKey = "delete_key";
 }

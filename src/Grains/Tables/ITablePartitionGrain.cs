@@ -40,4 +40,10 @@ public interface ITablePartitionGrain : IGrainWithStringKey
     /// <summary>The records keyed by their <paramref name="field"/>; when a record lacks it, by its id if <paramref name="idWhenMissing"/>.</summary>
     [ReadOnly]
     Task<JoinSide> JoinSideAsync(string field, bool idWhenMissing);
+
+    /// <summary>
+    /// After silo <paramref name="deadSilo"/> died: scans the partition's stored outboxes and logs the events the log
+    /// lacks (once per dead silo; events in flight on the dead silo were lost with it).
+    /// </summary>
+    Task RecoverEventsAsync(string deadSilo);
 }

@@ -21,6 +21,7 @@ public sealed partial class TablePartitionGrain(
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, JoinKeys.Lookup>> _joinKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Field, bool IdWhenMissing), JoinSide> _joinSides = [];
+    private readonly HashSet<string> _recoveredAfter = new(StringComparer.Ordinal);
     private RecordSnapshot[]? _sorted;
     private string _table = "";
     private int _partition;
@@ -154,6 +155,19 @@ public sealed partial class TablePartitionGrain(
     }
 
     private RecordSnapshot[] Sorted() => _sorted ??= _records.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+
+    /// <inheritdoc />
+    public async Task RecoverEventsAsync(string deadSilo)
+    {
+        if (!_recoveredAfter.Add(deadSilo)) return;
+        var pending = new List<EventEnvelope>();
+        await foreach (var (_, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition))
+        {
+            pending.AddRange(record.Outbox);
+        }
+        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, pending, CancellationToken.None);
+        if (recovered > 0) LogRecoveredEvents(logger, recovered, this.GetPrimaryKeyString());
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} loaded {Count} records from storage in {Elapsed} ms")]
     private static partial void LogRebuilt(ILogger logger, string partition, int count, long elapsed);
