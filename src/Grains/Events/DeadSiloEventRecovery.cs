@@ -1,4 +1,6 @@
 using InMemoryDb.Grains.KeyValue;
+using InMemoryDb.Grains.Questions;
+using InMemoryDb.Questions;
 using InMemoryDb.Grains.Tables;
 using Microsoft.Extensions.Hosting;
 
@@ -6,9 +8,11 @@ namespace InMemoryDb.Grains.Events;
 
 /// <summary>
 /// When a silo of the cluster dies, the events it held in memory (in its stream queues, its log writer, or the
-/// outbox timers of its grains) die with it, though each is still in its grain's stored outbox. This service,
-/// on every surviving silo, asks every index partition (key-value store and tables) to log what stored outboxes
-/// hold and the log lacks; partitions do it once per dead silo, and the log de-duplicates. Durable storage only.
+/// outbox timers of its grains) die with it, though each is still in its grain's stored outbox; and a grain that
+/// died between its state write and telling its index partition left that partition behind storage. This service,
+/// on every surviving silo, asks every index partition (tables, key-value store, questions, answers) to reconcile
+/// with storage and log what stored outboxes hold and the log lacks; partitions do it once per dead silo, and the
+/// log de-duplicates. Durable storage only.
 /// </summary>
 public sealed partial class DeadSiloEventRecovery(
     IClusterMembershipService membership,
@@ -52,11 +56,13 @@ public sealed partial class DeadSiloEventRecovery(
         try
         {
             var keyValue = Enumerable.Range(0, Partitioning.Count)
-                .Select(p => grains.GetGrain<IKeyValueIndexGrain>(p).RecoverEventsAsync(deadSilo));
+                .Select(p => grains.GetGrain<IKeyValueIndexGrain>(p).ReconcileAsync(deadSilo));
             var tables = await grains.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).ListAsync();
             var records = tables.SelectMany(t => Enumerable.Range(0, Partitioning.Count)
-                .Select(p => grains.GetGrain<ITablePartitionGrain>($"{t.Name}/{p}").RecoverEventsAsync(deadSilo)));
-            await Task.WhenAll(keyValue.Concat(records));
+                .Select(p => grains.GetGrain<ITablePartitionGrain>($"{t.Name}/{p}").ReconcileAsync(deadSilo)));
+            var questions = IndexPartitions.All(QuestionKeys.Questions).Select(p => grains.GetGrain<IQuestionPartitionGrain>(p).ReconcileAsync(deadSilo));
+            var answers = IndexPartitions.All(QuestionKeys.Answers).Select(p => grains.GetGrain<IAnswerPartitionGrain>(p).ReconcileAsync(deadSilo));
+            await Task.WhenAll(keyValue.Concat(records).Concat(questions).Concat(answers));
         }
         catch (Exception e)
         {

@@ -19,8 +19,10 @@ public interface IKeyValueIndexGrain : IGrainWithIntegerKey
     Task<int> CountAsync();
 
     /// <summary>
-    /// After silo <paramref name="deadSilo"/> died: scans the partition's stored outboxes and logs the events the log
-    /// lacks (once per dead silo; events in flight on the dead silo were lost with it).
+    /// After silo <paramref name="deadSilo"/> died (once per dead silo): reconciles the partition with grain storage,
+    /// applying every stored change it has not seen (a grain on the dead silo may have written its state and died
+    /// before telling the partition), and logs the stored-outbox events the log lacks (events in flight on the dead
+    /// silo were lost with it).
     /// </summary>
-    Task RecoverEventsAsync(string deadSilo);
+    Task ReconcileAsync(string deadSilo);
 }

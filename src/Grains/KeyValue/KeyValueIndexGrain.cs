@@ -85,12 +85,14 @@ public sealed partial class KeyValueIndexGrain(
     public Task<int> CountAsync() => Task.FromResult(_values.Count);
 
     /// <inheritdoc />
-    public async Task RecoverEventsAsync(string deadSilo)
+    public async Task ReconcileAsync(string deadSilo)
     {
         if (!_recoveredAfter.Add(deadSilo)) return;
         var pending = new List<EventEnvelope>();
         await foreach (var (_, stored) in scanner.ScanAsync<KeyValueState>(KeyValueGrain.StateName, KeyValueKeys.Scope, Partition))
         {
+            if (stored.Key.Length == 0) continue;
+            await ApplyAsync(stored.Key, stored.Version, stored.Exists ? stored.Value : null);
             pending.AddRange(stored.Outbox);
         }
         var recovered = await OutboxRecovery.LogMissingAsync(eventLog, pending, CancellationToken.None);

@@ -26,4 +26,11 @@ public interface IIndexPartitionGrain<T> : IGrainWithStringKey
     /// <summary>The operation is logged: forget what it deleted.</summary>
     [AlwaysInterleave]
     Task ForgetAsync(Guid operation);
+
+    /// <summary>
+    /// After silo <paramref name="deadSilo"/> died (once per dead silo): applies every stored change the partition
+    /// has not seen (an entity grain on the dead silo may have written its state and died before telling the
+    /// partition), and logs the stored-outbox events the log lacks.
+    /// </summary>
+    Task ReconcileAsync(string deadSilo);
 }

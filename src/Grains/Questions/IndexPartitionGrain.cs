@@ -18,6 +18,7 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
     private bool _targetsTaken;
     private readonly HashSet<string> _retry = new(StringComparer.Ordinal);
     private List<T> _deletedByOperation = [];
+    private readonly HashSet<string> _reconciledAfter = new(StringComparer.Ordinal);
 
     /// <summary>The current entities by grain key.</summary>
     protected Dictionary<string, T> Items { get; } = new(StringComparer.Ordinal);
@@ -94,6 +95,22 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
 
     /// <summary>The number of entities.</summary>
     public Task<int> CountAsync() => Task.FromResult(Items.Count);
+
+    /// <summary>See <see cref="IIndexPartitionGrain{T}.ReconcileAsync"/>.</summary>
+    public async Task ReconcileAsync(string deadSilo)
+    {
+        if (!_reconciledAfter.Add(deadSilo)) return;
+        var key = this.GetPrimaryKeyString();
+        var partition = int.Parse(key.AsSpan(key.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
+        var unlogged = new List<EventEnvelope>();
+        await foreach (var stored in LoadAsync(partition, CancellationToken.None))
+        {
+            await ApplyAsync(stored.Key, stored.Version, stored.Exists ? stored.Content : null);
+            unlogged.AddRange(stored.Outbox);
+        }
+        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, unlogged, CancellationToken.None);
+        if (recovered > 0) LogRecoveredEvents(logger, recovered, key);
+    }
 
     /// <summary>See <see cref="IIndexPartitionGrain{T}.DeleteBatchAsync"/>.</summary>
     public async Task<BulkDeleteBatch<T>> DeleteBatchAsync(Guid operation, int max, int reported)

@@ -157,12 +157,21 @@ public sealed partial class TablePartitionGrain(
     private RecordSnapshot[] Sorted() => _sorted ??= _records.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
 
     /// <inheritdoc />
-    public async Task RecoverEventsAsync(string deadSilo)
+    public async Task ReconcileAsync(string deadSilo)
     {
         if (!_recoveredAfter.Add(deadSilo)) return;
         var pending = new List<EventEnvelope>();
-        await foreach (var (_, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition))
+        var prefix = _table.Length + 1;
+        await foreach (var (stored, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition))
         {
+            var id = stored[prefix..];
+            if (!_versions.TryGetValue(id, out var known) || known < record.Version)
+            {
+                var snapshot = record.Exists && record.Data is { } data
+                    ? new RecordSnapshot(_table, id, data.GetRawText(), record.CreatedAt, record.UpdatedAt, record.Version)
+                    : null;
+                await ApplyAsync(id, record.Version, snapshot);
+            }
             pending.AddRange(record.Outbox);
         }
         var recovered = await OutboxRecovery.LogMissingAsync(eventLog, pending, CancellationToken.None);
