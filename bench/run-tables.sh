@@ -13,7 +13,7 @@ export ConnectionStrings__Postgres="${INMEMORYDB_TEST_POSTGRES/Database=inmemory
 # join benchmark measures the join, not the hashing. Nothing else depends on it.
 export InMemoryDb__Passwords__Iterations=1000
 export Logging__LogLevel__Default=Warning
-dotnet src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --urls "http://127.0.0.1:$PORT" > "${TMPDIR:-/tmp}/inmemorydb-bench-api.log" 2>&1 &
+dotnet src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "http://127.0.0.1:$PORT" > "${TMPDIR:-/tmp}/inmemorydb-bench-api.log" 2>&1 &
 API=$!
 trap 'kill $API 2>/dev/null; wait $API 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done

@@ -4,6 +4,8 @@ using InMemoryDb.Bench;
 // InMemoryDb load generator. Loopback targets only; every scenario is bounded in requests and time.
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- rinha [--url http://127.0.0.1:9999] [--data ../shared/rinha] [--rate-scale 1] [--time-scale 1] [--seed 2023]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- tables [--url http://127.0.0.1:5080] [--records 100000] [--rate 1000] [--seconds 20] [--repeats 5]
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- questions [--url http://127.0.0.1:5080] [--questions 1000] [--users 100] [--attempts 10]
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- kv [--url http://127.0.0.1:5080] [--phase all] (see KvScenario; bench/run-kv.sh runs it)
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1));
 var url = options.Get("url", "http://127.0.0.1:5080");
@@ -17,12 +19,16 @@ return command switch
 {
     "rinha" => await InMemoryDb.Bench.Rinha.RinhaLoadTest.MainAsync(new(url, options.Get("data", "../shared/rinha"), options.Double("rate-scale", 1), options.Double("time-scale", 1), options.Int("seed", 2023))),
     "tables" => await TablesScenario.RunAsync(url, options.Int("records", 100_000), options.Double("rate", 1000), options.Int("seconds", 20), options.Int("repeats", 5)),
+    "questions" => await QuestionsScenario.RunAsync(url, options.Int("questions", 1000), options.Int("users", 100), options.Int("attempts", 10)),
+    "kv" => await KvScenario.RunAsync(url, options),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: InMemoryDb.Bench tables [--url URL] [--records N] [--rate R] [--seconds S] [--repeats K]");
+    Console.Error.WriteLine("       InMemoryDb.Bench questions [--url URL] [--questions N] [--users U] [--attempts K]");
+    Console.Error.WriteLine("       InMemoryDb.Bench kv [--url URL] [--phase seed|run|all] [--name LABEL] [--keys N] [--hot N] [--requests N] [--concurrency C] [--rate R] [--seconds S]");
     Console.Error.WriteLine("       InMemoryDb.Bench rinha [--url URL] [--data DIR] [--rate-scale X] [--time-scale Y] [--seed N]");
     return 2;
 }

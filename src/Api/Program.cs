@@ -38,7 +38,9 @@ app.UseSwaggerUI(ui =>
 app.MapTablesApi();
 app.MapPessoasApi();
 app.MapEventsApi();
+app.MapKeyValueApi();
 app.MapHealthApi();
+app.MapQuestionsApi();
 
 app.Run();
 

@@ -1,4 +1,5 @@
 global using InMemoryDb.Events;
+global using InMemoryDb.KeyValue;
 global using InMemoryDb.Tables;
 global using Microsoft.Extensions.Logging;
 global using Orleans;

@@ -3,6 +3,9 @@ namespace InMemoryDb.Grains;
 /// <summary>Checks that storage answers, on the silo that runs it.</summary>
 public interface IStorageHealthCheck
 {
+    /// <summary><c>postgres</c> or <c>memory</c>.</summary>
+    string Storage { get; }
+
     /// <summary>Null when storage answers, otherwise what went wrong.</summary>
     Task<string?> CheckAsync(CancellationToken cancellationToken);
 }
@@ -10,6 +13,9 @@ public interface IStorageHealthCheck
 /// <summary>The embedded default's storage is memory: it always answers.</summary>
 public sealed class InMemoryStorageHealthCheck : IStorageHealthCheck
 {
+    /// <inheritdoc />
+    public string Storage => "memory";
+
     /// <inheritdoc />
     public Task<string?> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
@@ -19,16 +25,16 @@ public sealed class InMemoryStorageHealthCheck : IStorageHealthCheck
 public sealed class StorageHealthGrain(IStorageHealthCheck check) : Grain, IStorageHealthGrain
 {
     /// <inheritdoc />
-    public async Task<string?> CheckAsync()
+    public async Task<StorageHealth> CheckAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         try
         {
-            return await check.CheckAsync(timeout.Token);
+            return new StorageHealth(check.Storage, await check.CheckAsync(timeout.Token));
         }
         catch (Exception e)
         {
-            return e.Message;
+            return new StorageHealth(check.Storage, e.Message);
         }
     }
 }

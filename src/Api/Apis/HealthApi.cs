@@ -15,20 +15,19 @@ public static class HealthApi
         return app;
     }
 
-    private static async Task<IResult> CheckAsync(IGrainFactory grains, IConfiguration configuration)
+    private static async Task<IResult> CheckAsync(IGrainFactory grains)
     {
-        var storage = string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres")) ? "memory" : "postgres";
-        string? failure;
+        StorageHealth health;
         try
         {
-            failure = await grains.GetGrain<IStorageHealthGrain>(0).CheckAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            health = await grains.GetGrain<IStorageHealthGrain>(0).CheckAsync().WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (Exception e)
         {
-            failure = $"The cluster did not answer: {e.Message}";
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, $"The cluster did not answer: {e.Message}");
         }
-        return failure is null
-            ? TypedResults.Ok(new HealthResponse("ready", storage))
-            : Problems.Of(StatusCodes.Status503ServiceUnavailable, $"Storage is not reachable: {failure}");
+        return health.Problem is null
+            ? TypedResults.Ok(new HealthResponse("ready", health.Storage))
+            : Problems.Of(StatusCodes.Status503ServiceUnavailable, $"Storage is not reachable ({health.Storage}): {health.Problem}");
     }
 }

@@ -58,9 +58,9 @@ public static partial class PostgresSchema
             await command.ExecuteNonQueryAsync(cancellationToken);
             LogDatabaseCreated(logger, database);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
-            // Another silo created it first.
+            // Another silo created it first (or is creating it: two CREATE DATABASE at once collide on the catalog index).
         }
     }
 

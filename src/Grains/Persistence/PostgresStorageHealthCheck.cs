@@ -6,6 +6,9 @@ namespace InMemoryDb.Grains.Persistence;
 public sealed class PostgresStorageHealthCheck(NpgsqlDataSource dataSource) : IStorageHealthCheck
 {
     /// <inheritdoc />
+    public string Storage => "postgres";
+
+    /// <inheritdoc />
     public async Task<string?> CheckAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT 1 FROM orleansquery LIMIT 1");

@@ -1,20 +1,55 @@
 using System.Diagnostics.CodeAnalysis;
+using Orleans.Storage;
 
 namespace InMemoryDb.Grains.Persistence;
 
 /// <summary>
-/// A grain state held by a grain that calls its <see cref="Orleans.Storage.IGrainStorage"/> itself (instead of
-/// through <see cref="IPersistentState{TState}"/>), e.g. to skip the read on activation.
+/// A grain's persisted state read and written through a named Orleans grain storage provider (the ADO.NET
+/// provider on PostgreSQL, or memory), like <c>[PersistentState]</c> but loaded on demand: a grain created
+/// under an id it just generated knows nothing is stored yet and skips the read. A first write then inserts
+/// (no version), and the provider refuses it if a row exists after all.
 /// </summary>
-public sealed class StoredState<T> : IGrainState<T> where T : class, new()
+public sealed class StoredState<T>(IGrainStorage storage, string stateName, GrainId grainId) : IGrainState<T>
+    where T : new()
 {
+    private Task? _loading;
+
     /// <inheritdoc />
     [AllowNull]
-    public T State { get => field ??= new T(); set; }
+    public T State { get; set; } = new();
 
     /// <inheritdoc />
     public string? ETag { get; set; }
 
     /// <inheritdoc />
     public bool RecordExists { get; set; }
+
+    /// <summary>True once the state was read (or is known to be new).</summary>
+    public bool IsLoaded => _loading is { IsCompletedSuccessfully: true };
+
+    /// <summary>Reads the state once; concurrent (interleaved) callers share the read.</summary>
+    public Task LoadAsync()
+    {
+        if (_loading is { IsFaulted: true } or { IsCanceled: true }) _loading = null;
+        return _loading ??= storage.ReadStateAsync(stateName, grainId, this);
+    }
+
+    /// <summary>
+    /// Marks the state as new without reading it: the caller knows nothing can be stored under this key.
+    /// Does nothing once a read has started.
+    /// </summary>
+    public void AssumeNew()
+    {
+        if (_loading is not null) return;
+        State = new T();
+        ETag = null;
+        RecordExists = false;
+        _loading = Task.CompletedTask;
+    }
+
+    /// <summary>Forgets the state, so the next <see cref="LoadAsync"/> reads it again.</summary>
+    public void Forget() => _loading = null;
+
+    /// <summary>Writes the state (optimistically, by version).</summary>
+    public Task WriteAsync() => storage.WriteStateAsync(stateName, grainId, this);
 }

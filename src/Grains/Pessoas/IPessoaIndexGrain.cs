@@ -19,4 +19,11 @@ public interface IPessoaIndexGrain : IGrainWithIntegerKey
     /// <summary>Up to <paramref name="limit"/> people matching <paramref name="loweredTerm"/> (see <see cref="PessoaSearchIndex.Search"/>).</summary>
     [ReadOnly]
     Task<Pessoa[]> SearchAsync(string loweredTerm, int limit);
+
+    /// <summary>
+    /// After silo <paramref name="deadSilo"/> died (once per dead silo): indexes every stored person it lacks (a person
+    /// grain on the dead silo may have written itself and died before telling the partition), and logs the
+    /// stored creation events the log lacks.
+    /// </summary>
+    Task ReconcileAsync(string deadSilo);
 }

@@ -22,26 +22,25 @@ namespace InMemoryDb.Grains.Pessoas;
 /// a person loaded from storage publishes it again and the log writer skips it).
 /// </remarks>
 [Orleans.Placement.PreferLocalPlacement] // created by the caller's silo (the front door is a local stateless worker): no extra network hop
-public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IPessoaGrain, IEventSourceGrain
+public sealed partial class PessoaGrain : Grain, IPessoaGrain, IEventSourceGrain
 {
     /// <summary>The storage name of person states (unique among grain classes).</summary>
     public const string StateName = "pessoa";
 
-    private readonly StoredState<PessoaState> _state = new();
-    private IGrainStorage _storage = null!;
-    private EventOutbox _outbox = null!;
-    private string _id = "";
-    private bool _loaded;
+    private readonly StoredState<PessoaState> _state;
+    private readonly ILogger<PessoaGrain> _logger;
+    private readonly string _id;
+    private readonly EventOutbox _outbox;
     private Pessoa? _pessoa;
 
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Creates the grain; its state is read from <see cref="ProviderNames.Storage"/> only when a read needs it.</summary>
+    public PessoaGrain([FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage, ILogger<PessoaGrain> logger)
     {
+        _state = new StoredState<PessoaState>(storage, StateName, this.GetGrainId());
+        _logger = logger;
         var key = this.GetPrimaryKeyString();
         _id = key.StartsWith(PessoaKeys.Scope + "/", StringComparison.Ordinal) ? key[(PessoaKeys.Scope.Length + 1)..] : "";
-        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Storage);
         _outbox = new EventOutbox(this, () => _state.State.Outbox, logger);
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -54,6 +53,8 @@ public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IP
             return Outcome<Pessoa>.BadRequest($"Person '{_id}' is not the person of apelido '{nova.Apelido}': create people through {nameof(IPessoasGrain)}.");
         }
 
+        // No read first: if this apelido's row exists (an earlier life of the grain), the insert below is refused.
+        _state.AssumeNew();
         var now = DateTimeOffset.UtcNow;
         var pessoa = new Pessoa(_id, nova.Apelido!, nova.Nome!, nova.Nascimento!, nova.Stack);
         var item = _outbox.NewEvent(PessoaEvents.Created, PessoaKeys.Scope, _id, PessoaJson.ToJson(pessoa), now);
@@ -69,14 +70,14 @@ public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IP
         };
         try
         {
-            await _storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+            await _state.WriteAsync();
         }
         catch (InconsistentStateException)
         {
             // The row exists: this apelido was taken before this activation (before a restart, or by an
             // activation on another silo). Load the stored person so reads see it.
             _state.State = previous;
-            _state.ETag = null;
+            _state.Forget();
             await LoadAsync();
             return Taken();
         }
@@ -86,7 +87,6 @@ public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IP
             throw;
         }
 
-        _loaded = true;
         _outbox.OnStateWritten();
         _pessoa = pessoa;
         await IndexAsync(pessoa);
@@ -99,7 +99,7 @@ public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IP
     /// <inheritdoc />
     public async Task<Pessoa?> GetAsync()
     {
-        if (!_loaded) await LoadAsync();
+        if (!_state.IsLoaded) await LoadAsync();
         return _pessoa;
     }
 
@@ -118,8 +118,7 @@ public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IP
 
     private async Task LoadAsync()
     {
-        await _storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
-        _loaded = true;
+        await _state.LoadAsync();
         _pessoa = _state.RecordExists ? ToPessoa(_id, _state.State) : null;
         if (_pessoa is null)
         {
@@ -142,13 +141,13 @@ public sealed partial class PessoaGrain(ILogger<PessoaGrain> logger) : Grain, IP
             }
             catch (Exception e) when (attempt < 3)
             {
-                LogIndexRetry(logger, e, _id, attempt);
+                LogIndexRetry(_logger, e, _id, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt));
             }
             catch (Exception e)
             {
                 // The person is durable; the partition reloads it from storage when it is next activated.
-                LogIndexFailed(logger, e, _id);
+                LogIndexFailed(_logger, e, _id);
                 return;
             }
         }

@@ -9,7 +9,8 @@ namespace InMemoryDb.Grains.Pessoas;
 /// One in-memory partition of people: the index search and count read. Person grains add each person here
 /// before they acknowledge its creation, so the count is exact. On activation the partition reloads its people
 /// straight from grain storage (the source of truth) and logs any stored creation event missing from the event
-/// log, so a restart loses neither index entries nor events.
+/// log, so a restart loses neither index entries nor events. After a silo dies it reconciles the same way (a
+/// person grain on the dead silo may have written itself and died before telling its partition).
 /// </summary>
 [KeepAlive]
 public sealed partial class PessoaIndexGrain(
@@ -18,6 +19,7 @@ public sealed partial class PessoaIndexGrain(
     ILogger<PessoaIndexGrain> logger) : Grain, IPessoaIndexGrain
 {
     private readonly PessoaSearchIndex _index = new();
+    private readonly HashSet<string> _recoveredAfter = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -32,15 +34,8 @@ public sealed partial class PessoaIndexGrain(
             stored.AddRange(state.Outbox);
         }
 
-        if (stored.Count > 0)
-        {
-            var missing = await eventLog.MissingAsync(stored.Select(e => e.EventId).ToArray(), cancellationToken);
-            if (missing.Count > 0)
-            {
-                await eventLog.AppendAsync(stored.Where(e => missing.Contains(e.EventId)).OrderBy(e => e.Timestamp).ToArray(), cancellationToken);
-                LogRecoveredEvents(logger, missing.Count, partition);
-            }
-        }
+        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, stored, cancellationToken);
+        if (recovered > 0) LogRecoveredEvents(logger, recovered, partition);
         LogRebuilt(logger, partition, _index.Count, watch.ElapsedMilliseconds);
     }
 
@@ -53,6 +48,22 @@ public sealed partial class PessoaIndexGrain(
 
     /// <inheritdoc />
     public Task<int> CountAsync() => Task.FromResult(_index.Count);
+
+    /// <inheritdoc />
+    public async Task ReconcileAsync(string deadSilo)
+    {
+        if (!_recoveredAfter.Add(deadSilo)) return;
+        var partition = (int)this.GetPrimaryKeyLong();
+        var prefix = PessoaKeys.Scope.Length + 1;
+        var stored = new List<EventEnvelope>();
+        await foreach (var (key, state) in scanner.ScanAsync<PessoaState>(PessoaGrain.StateName, PessoaKeys.Scope, partition))
+        {
+            if (PessoaGrain.ToPessoa(key[prefix..], state) is { } pessoa) _index.Add(pessoa);
+            stored.AddRange(state.Outbox);
+        }
+        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, stored, CancellationToken.None);
+        if (recovered > 0) LogRecoveredEvents(logger, recovered, partition);
+    }
 
     /// <inheritdoc />
     public Task<Pessoa[]> SearchAsync(string loweredTerm, int limit) => Task.FromResult(_index.Search(loweredTerm, limit).ToArray());

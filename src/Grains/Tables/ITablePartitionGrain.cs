@@ -13,7 +13,7 @@ public sealed record KeyedRecord(
     [property: Id(1)] RecordSnapshot Record);
 
 /// <summary>One partition's side of a join.</summary>
-/// <param name="Records">The joinable records with their keys.</param>
+/// <param name="Records">The joinable records with their keys, in record id order.</param>
 /// <param name="WithField">How many records of the partition have the join field at all.</param>
 [GenerateSerializer, Immutable, Alias("inmemorydb.join-side")]
 public sealed record JoinSide(
@@ -40,4 +40,12 @@ public interface ITablePartitionGrain : IGrainWithStringKey
     /// <summary>The records keyed by their <paramref name="field"/>; when a record lacks it, by its id if <paramref name="idWhenMissing"/>.</summary>
     [ReadOnly]
     Task<JoinSide> JoinSideAsync(string field, bool idWhenMissing);
+
+    /// <summary>
+    /// After silo <paramref name="deadSilo"/> died (once per dead silo): reconciles the partition with grain storage,
+    /// applying every stored change it has not seen (a grain on the dead silo may have written its state and died
+    /// before telling the partition), and logs the stored-outbox events the log lacks (events in flight on the dead
+    /// silo were lost with it).
+    /// </summary>
+    Task ReconcileAsync(string deadSilo);
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
 namespace InMemoryDb.Grains.Tables;
@@ -10,35 +12,36 @@ namespace InMemoryDb.Grains.Tables;
 /// in one state write that also carries its event (outbox), applied to the table's index partition, and only
 /// then acknowledged; the event is published on the event-log stream right after.
 /// </summary>
-public sealed partial class RecordGrain(
-    [PersistentState(RecordGrain.StateName, ProviderNames.Storage)] IPersistentState<RecordState> state,
-    PasswordHashing passwords,
-    ILogger<RecordGrain> logger) : Grain, IRecordGrain, IEventSourceGrain
+public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, IEventSourceGrain
 {
     /// <summary>The storage name of record states (unique among grain classes).</summary>
     public const string StateName = "record";
 
-    private string _table = "";
-    private string _id = "";
+    private readonly StoredState<RecordState> state;
+    private readonly PasswordHashing passwords;
+    private readonly ILogger<RecordGrain> logger;
+    private readonly string _table;
+    private readonly string _id;
+    private readonly EventOutbox _outbox;
     private RecordSnapshot? _snapshot;
-    private EventOutbox _outbox = null!;
 
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Creates the grain; its state is read from <see cref="ProviderNames.Storage"/> on first use.</summary>
+    public RecordGrain([FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage, PasswordHashing passwords, ILogger<RecordGrain> logger)
     {
+        state = new StoredState<RecordState>(storage, StateName, this.GetGrainId());
+        this.passwords = passwords;
+        this.logger = logger;
         (_table, _id) = TableNames.ParseRecordKey(this.GetPrimaryKeyString());
         _outbox = new EventOutbox(this, () => state.State.Outbox, logger);
-        _snapshot = Snapshot(state.State);
-        return _outbox.PublishPendingAsync();
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!_outbox.HasConfirmedSinceWrite || !state.RecordExists) return;
+        if (!state.IsLoaded || !_outbox.HasConfirmedSinceWrite || !state.RecordExists) return;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteAsync();
             _outbox.OnStateWritten();
         }
         catch (Exception e)
@@ -48,8 +51,25 @@ public sealed partial class RecordGrain(
     }
 
     /// <inheritdoc />
+    public async Task<Outcome<RecordSnapshot>> CreateNewAsync(string dataJson)
+    {
+        state.AssumeNew();
+        try
+        {
+            return await CreateAsync(dataJson);
+        }
+        catch (InconsistentStateException)
+        {
+            // Something was stored under this id after all: read it and decide as for any other create.
+            state.Forget();
+            return await CreateAsync(dataJson);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<Outcome<RecordSnapshot>> CreateAsync(string dataJson)
     {
+        await LoadAsync();
         if (!TableNames.IsValid(_table)) return Outcome<RecordSnapshot>.BadRequest(TableGrain.InvalidTableMessage(_table));
         if (TableNames.CheckId(_id) is { } idProblem) return Outcome<RecordSnapshot>.Invalid("id", idProblem);
         if (state.State.Exists) return Outcome<RecordSnapshot>.Conflict($"A record with id '{_id}' already exists in table '{_table}'.");
@@ -100,11 +120,16 @@ public sealed partial class RecordGrain(
     }
 
     /// <inheritdoc />
-    public Task<RecordSnapshot?> GetAsync() => Task.FromResult(_snapshot);
+    public async Task<RecordSnapshot?> GetAsync()
+    {
+        await LoadAsync();
+        return _snapshot;
+    }
 
     /// <inheritdoc />
     public async Task<Outcome<RecordSnapshot>> UpdateAsync(string patchJson, long? expectedVersion)
     {
+        await LoadAsync();
         var current = state.State;
         if (!current.Exists || current.Data is not { } currentData) return NotFound();
         if (expectedVersion is { } expected && expected != current.Version)
@@ -172,6 +197,7 @@ public sealed partial class RecordGrain(
     /// <inheritdoc />
     public async Task<Outcome<RecordSnapshot>> DeleteAsync(long? expectedVersion)
     {
+        await LoadAsync();
         var current = state.State;
         if (!current.Exists || _snapshot is not { } deleted) return NotFound();
         if (expectedVersion is { } expected && expected != current.Version)
@@ -187,13 +213,17 @@ public sealed partial class RecordGrain(
     }
 
     /// <inheritdoc />
-    public Task<bool> ExistsAsync() => Task.FromResult(state.State.Exists);
+    public async Task<bool> ExistsAsync()
+    {
+        await LoadAsync();
+        return state.State.Exists;
+    }
 
     /// <inheritdoc />
-    public Task<bool> HoldsValueAsync(string field, string normalizedValue)
+    public async Task<bool> HoldsValueAsync(string field, string normalizedValue)
     {
-        var holds = field == "email" && state.State.Exists && state.State.Data is { } data && EmailOf(data) == normalizedValue;
-        return Task.FromResult(holds);
+        await LoadAsync();
+        return field == "email" && state.State.Exists && state.State.Data is { } data && EmailOf(data) == normalizedValue;
     }
 
     /// <inheritdoc />
@@ -201,6 +231,15 @@ public sealed partial class RecordGrain(
     {
         _outbox.Confirm(eventIds);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Reads the state on first use, and publishes what its outbox still holds (a crash left it unlogged).</summary>
+    private async Task LoadAsync()
+    {
+        if (state.IsLoaded) return;
+        await state.LoadAsync();
+        if (_snapshot is null && state.State.Exists) _snapshot = Snapshot(state.State);
+        await _outbox.PublishPendingAsync();
     }
 
     /// <summary>Writes <paramref name="next"/> with its event, updates the index, then publishes the event.</summary>
@@ -212,7 +251,7 @@ public sealed partial class RecordGrain(
         state.State = next;
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteAsync();
         }
         catch (Exception e)
         {

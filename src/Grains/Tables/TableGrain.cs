@@ -31,18 +31,14 @@ public sealed partial class TableGrain : Grain, ITableGrain
         }
         if (data is null) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object"));
 
-        string id;
         if (data.TryGetPropertyValue("id", out var idNode) && idNode is not null)
         {
             if (idNode.GetValueKind() != JsonValueKind.String) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("id", "must be a string"));
-            id = idNode.GetValue<string>();
+            var id = idNode.GetValue<string>();
             if (TableNames.CheckId(id) is { } problem) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("id", problem));
+            return GrainFactory.GetGrain<IRecordGrain>(TableNames.RecordKey(Table, id)).CreateAsync(dataJson);
         }
-        else
-        {
-            id = Guid.NewGuid().ToString();
-        }
-        return GrainFactory.GetGrain<IRecordGrain>(TableNames.RecordKey(Table, id)).CreateAsync(dataJson);
+        return GrainFactory.GetGrain<IRecordCreator>(TableNames.RecordKey(Table, Guid.NewGuid().ToString())).CreateNewAsync(dataJson);
     }
 
     /// <inheritdoc />
@@ -54,7 +50,7 @@ public sealed partial class TableGrain : Grain, ITableGrain
         var pages = await Task.WhenAll(Partitions(Table).Select(p => p.PageAsync(after, limit)));
         var total = pages.Sum(p => p.Records.Count);
         var take = Math.Min(total, limit ?? int.MaxValue);
-        var merged = Merge(pages.Select(p => p.Records).ToArray(), take);
+        var merged = Merge(pages.Select(p => p.Records).ToArray(), r => r.Id, take);
         var more = total > take || pages.Any(p => p.HasMore);
         return Outcome<RecordPage>.Ok(new RecordPage(merged, more && merged.Length > 0 ? merged[^1].Id : null));
     }
@@ -86,8 +82,10 @@ public sealed partial class TableGrain : Grain, ITableGrain
             return Outcome<IReadOnlyList<JoinPair>>.BadRequest($"No record of table '{Table}' has the field '{key}', so the table cannot be joined with itself on it.");
         }
 
+        // Hash the right side by key (each group in id order), then walk the left side in id order:
+        // the pairs come out ordered by (left id, right id) without sorting them.
         var byKey = new Dictionary<string, List<RecordSnapshot>>(StringComparer.Ordinal);
-        foreach (var side in left)
+        foreach (var side in right)
         {
             foreach (var (joinKey, record) in side.Records)
             {
@@ -95,23 +93,19 @@ public sealed partial class TableGrain : Grain, ITableGrain
                 list.Add(record);
             }
         }
+        foreach (var list in byKey.Values)
+        {
+            if (list.Count > 1) list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        }
 
         var pairs = new List<JoinPair>();
-        foreach (var side in right)
+        foreach (var (joinKey, record) in Merge(left.Select(s => s.Records).ToArray(), k => k.Record.Id, left.Sum(s => s.Records.Count)))
         {
-            foreach (var (joinKey, record) in side.Records)
+            if (byKey.TryGetValue(joinKey, out var matches))
             {
-                if (byKey.TryGetValue(joinKey, out var matches))
-                {
-                    foreach (var match in matches) pairs.Add(new JoinPair(match, record));
-                }
+                foreach (var match in matches) pairs.Add(new JoinPair(record, match));
             }
         }
-        pairs.Sort(static (a, b) =>
-        {
-            var byLeft = string.CompareOrdinal(a.Left.Id, b.Left.Id);
-            return byLeft != 0 ? byLeft : string.CompareOrdinal(a.Right.Id, b.Right.Id);
-        });
         return Outcome<IReadOnlyList<JoinPair>>.Ok(pairs);
     }
 
@@ -129,20 +123,21 @@ public sealed partial class TableGrain : Grain, ITableGrain
     private IEnumerable<ITablePartitionGrain> Partitions(string table)
         => Enumerable.Range(0, Partitioning.Count).Select(p => GrainFactory.GetGrain<ITablePartitionGrain>($"{table}/{p}"));
 
-    private static RecordSnapshot[] Merge(IReadOnlyList<RecordSnapshot>[] runs, int take)
+    /// <summary>The first <paramref name="take"/> items of runs sorted by <paramref name="id"/> (ordinal), merged in order.</summary>
+    private static T[] Merge<T>(IReadOnlyList<T>[] runs, Func<T, string> id, int take)
     {
-        var result = new RecordSnapshot[take];
+        var result = new T[take];
         var heads = new int[runs.Length];
         var queue = new PriorityQueue<int, string>(runs.Length, StringComparer.Ordinal);
         for (var i = 0; i < runs.Length; i++)
         {
-            if (runs[i].Count > 0) queue.Enqueue(i, runs[i][0].Id);
+            if (runs[i].Count > 0) queue.Enqueue(i, id(runs[i][0]));
         }
         for (var n = 0; n < take; n++)
         {
             var run = queue.Dequeue();
             result[n] = runs[run][heads[run]++];
-            if (heads[run] < runs[run].Count) queue.Enqueue(run, runs[run][heads[run]].Id);
+            if (heads[run] < runs[run].Count) queue.Enqueue(run, id(runs[run][heads[run]]));
         }
         return result;
     }

@@ -20,6 +20,8 @@ public sealed partial class TablePartitionGrain(
     private readonly Dictionary<string, RecordSnapshot> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, JoinKeys.Lookup>> _joinKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Field, bool IdWhenMissing), JoinSide> _joinSides = [];
+    private readonly HashSet<string> _recoveredAfter = new(StringComparer.Ordinal);
     private RecordSnapshot[]? _sorted;
     private string _table = "";
     private int _partition;
@@ -84,6 +86,7 @@ public sealed partial class TablePartitionGrain(
             _records[id] = record;
         }
         _sorted = null;
+        _joinSides.Clear();
         foreach (var (field, keys) in _joinKeys)
         {
             if (record is null) keys.Remove(id);
@@ -97,7 +100,7 @@ public sealed partial class TablePartitionGrain(
     /// <inheritdoc />
     public Task<PartitionPage> PageAsync(string? after, int? limit)
     {
-        var sorted = _sorted ??= _records.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+        var sorted = Sorted();
         var start = 0;
         if (after is not null)
         {
@@ -118,6 +121,7 @@ public sealed partial class TablePartitionGrain(
     /// <inheritdoc />
     public Task<JoinSide> JoinSideAsync(string field, bool idWhenMissing)
     {
+        if (_joinSides.TryGetValue((field, idWhenMissing), out var cached)) return Task.FromResult(cached);
         if (!_joinKeys.TryGetValue(field, out var keys))
         {
             if (_joinKeys.Count >= MaxCachedJoinFields) _joinKeys.Clear();
@@ -131,8 +135,9 @@ public sealed partial class TablePartitionGrain(
 
         var result = new List<KeyedRecord>(_records.Count);
         var withField = 0;
-        foreach (var (id, record) in _records)
+        foreach (var record in Sorted())
         {
+            var id = record.Id;
             var lookup = keys[id];
             if (lookup.Present)
             {
@@ -144,7 +149,33 @@ public sealed partial class TablePartitionGrain(
                 result.Add(new KeyedRecord(JoinKeys.ForId(id), record));
             }
         }
-        return Task.FromResult(new JoinSide(result, withField));
+        if (_joinSides.Count >= MaxCachedJoinFields) _joinSides.Clear();
+        var side = _joinSides[(field, idWhenMissing)] = new JoinSide(result, withField);
+        return Task.FromResult(side);
+    }
+
+    private RecordSnapshot[] Sorted() => _sorted ??= _records.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+
+    /// <inheritdoc />
+    public async Task ReconcileAsync(string deadSilo)
+    {
+        if (!_recoveredAfter.Add(deadSilo)) return;
+        var pending = new List<EventEnvelope>();
+        var prefix = _table.Length + 1;
+        await foreach (var (stored, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition))
+        {
+            var id = stored[prefix..];
+            if (!_versions.TryGetValue(id, out var known) || known < record.Version)
+            {
+                var snapshot = record.Exists && record.Data is { } data
+                    ? new RecordSnapshot(_table, id, data.GetRawText(), record.CreatedAt, record.UpdatedAt, record.Version)
+                    : null;
+                await ApplyAsync(id, record.Version, snapshot);
+            }
+            pending.AddRange(record.Outbox);
+        }
+        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, pending, CancellationToken.None);
+        if (recovered > 0) LogRecoveredEvents(logger, recovered, this.GetPrimaryKeyString());
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} loaded {Count} records from storage in {Elapsed} ms")]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -7,12 +8,31 @@ namespace InMemoryDb.Silo.Hosting;
 /// <summary>Composes an Orleans client of the service's cluster from the same configuration as the silos.</summary>
 public static class ClientBuilderExtensions
 {
-    /// <summary>Connects to the cluster's gateways (localhost clustering: the gateway port on this machine).</summary>
+    /// <summary>
+    /// Connects to the cluster's gateways: those registered in Redis when <c>ConnectionStrings:Redis</c> is set
+    /// (the cluster deployment), otherwise the gateway port on this machine (localhost clustering).
+    /// </summary>
     public static IClientBuilder AddInMemoryDbClient(this IClientBuilder client, IConfiguration configuration)
     {
         var settings = InMemoryDbSettings.From(configuration);
-        client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
-        client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = SiloBuilderExtensions.MaxMessageBodySize);
+        if (settings.UsesRedisClustering)
+        {
+            client.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(settings.Redis!));
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+        }
+        else
+        {
+            client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+        }
+        client.Configure<ClientMessagingOptions>(o =>
+        {
+            o.MaxMessageBodySize = SiloBuilderExtensions.MaxMessageBodySize;
+            if (settings.ResponseTimeout is { } timeout) o.ResponseTimeout = timeout;
+        });
         return client;
     }
 }

@@ -1,9 +1,13 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using InMemoryDb.Events;
 using InMemoryDb.Grains;
 using InMemoryDb.Grains.Events;
 using InMemoryDb.Grains.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -19,13 +23,35 @@ public static class SiloBuilderExtensions
     public const int MaxMessageBodySize = 512 * 1024 * 1024;
 
     /// <summary>
-    /// Adds clustering, grain storage (PostgreSQL via ADO.NET when <c>ConnectionStrings:Postgres</c> is set,
-    /// otherwise memory), the event-log stream and its writer, and the services the grains need.
+    /// Adds clustering (through Redis when <c>ConnectionStrings:Redis</c> is set, advertising <c>Orleans:AdvertisedIP</c>;
+    /// otherwise localhost clustering), failure detection tuned for fast fail-over, grain storage (PostgreSQL via
+    /// ADO.NET when <c>ConnectionStrings:Postgres</c> is set, otherwise memory), the event-log stream and its writer,
+    /// and the services the grains need.
     /// </summary>
     public static ISiloBuilder AddInMemoryDb(this ISiloBuilder silo, IConfiguration configuration)
     {
         var settings = InMemoryDbSettings.From(configuration);
-        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        if (settings.UsesRedisClustering)
+        {
+            if (!settings.IsPersistent)
+            {
+                // In-memory storage and event log are per process: several silos would each see a part of the data.
+                throw new InvalidOperationException(
+                    "ConnectionStrings:Redis is set (a cluster of silos) but ConnectionStrings:Postgres is not: a cluster keeps its data in PostgreSQL; set both, or neither for a single in-memory node.");
+            }
+            silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection.Options(settings.Redis!));
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            silo.ConfigureEndpoints(AdvertisedAddress(settings.AdvertisedIP), settings.SiloPort, settings.GatewayPort, settings.ListenOnAnyHostAddress);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        }
+        FailureDetection.Configure(silo.Services, configuration);
         return silo.AddInMemoryDbGrains(configuration);
     }
 
@@ -38,12 +64,18 @@ public static class SiloBuilderExtensions
         var settings = InMemoryDbSettings.From(configuration);
         var services = silo.Services;
         services.AddSingleton(settings);
-        silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = MaxMessageBodySize);
+        services.AddSingleton(settings.IsPersistent ? StorageInfo.Postgres : StorageInfo.Memory);
+        silo.Configure<SiloMessagingOptions>(o =>
+        {
+            o.MaxMessageBodySize = MaxMessageBodySize;
+            if (settings.ResponseTimeout is { } timeout) o.ResponseTimeout = timeout;
+        });
 
         if (settings.IsPersistent)
         {
             var dataSource = PostgresDataSource.Create(settings.Postgres!);
-            services.AddSingleton(dataSource);
+            // Registered by factory so the container disposes it (closing its pooled connections) when the host stops.
+            services.AddSingleton(_ => dataSource);
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaStartup>();
             silo.AddAdoNetGrainStorage(ProviderNames.Storage, o =>
             {
@@ -80,11 +112,33 @@ public static class SiloBuilderExtensions
         silo.AddMemoryGrainStorage(ProviderNames.PubSub);
         services.AddSingleton<EventLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<EventLogWriter>());
+        services.AddHostedService<DeadSiloEventRecovery>();
 
         services.Configure<PasswordHashingOptions>(configuration.GetSection("InMemoryDb:Passwords"));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StartupAnnouncer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, QuestionsStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PessoasWarmUp>();
         return silo;
+    }
+
+    /// <summary>
+    /// The address to advertise: the configured IP address, or the first IPv4 address of the configured host name,
+    /// or (none configured) this host's first non-loopback IPv4 address, falling back to loopback.
+    /// </summary>
+    public static IPAddress AdvertisedAddress(string? configured)
+    {
+        if (configured is not null)
+        {
+            if (IPAddress.TryParse(configured, out var address)) return address;
+            return Dns.GetHostAddresses(configured).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? throw new InvalidOperationException($"Orleans:AdvertisedIP '{configured}' resolves to no IPv4 address.");
+        }
+        return NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? IPAddress.Loopback;
     }
 }

@@ -1,3 +1,4 @@
+using InMemoryDb.KeyValue;
 using InMemoryDb.Tables;
 using Microsoft.Extensions.Logging;
 using Orleans;
@@ -7,7 +8,7 @@ namespace InMemoryDb.Silo.Hosting;
 
 /// <summary>
 /// Says at start-up where data lives, and once the silo is active loads every table's index partitions
-/// (which also logs any event left unlogged in a stored outbox by a crash).
+/// and the key-value store's (which also logs any event left unlogged in a stored outbox by a crash).
 /// </summary>
 internal sealed partial class StartupAnnouncer(InMemoryDbSettings settings, IGrainFactory grains, ILogger<StartupAnnouncer> logger)
     : ILifecycleParticipant<ISiloLifecycle>
@@ -36,6 +37,9 @@ internal sealed partial class StartupAnnouncer(InMemoryDbSettings settings, IGra
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var tables = await grains.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).ListAsync();
             LogWarm(logger, tables.Count, tables.Sum(t => t.Count), watch.ElapsedMilliseconds);
+            watch.Restart();
+            var keys = await grains.GetGrain<IKeyValueStoreGrain>(0).CountAsync();
+            LogWarmKeyValue(logger, keys, watch.ElapsedMilliseconds);
         }
         catch (Exception e)
         {
@@ -53,6 +57,9 @@ internal sealed partial class StartupAnnouncer(InMemoryDbSettings settings, IGra
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Tables} tables ({Records} records) into their index partitions in {Elapsed} ms")]
     private static partial void LogWarm(ILogger logger, int tables, long records, long elapsed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load the table index partitions at start-up; they load on first use")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Keys} keys of the key-value store into its index partitions in {Elapsed} ms")]
+    private static partial void LogWarmKeyValue(ILogger logger, long keys, long elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load the index partitions at start-up; they load on first use")]
     private static partial void LogWarmFailed(ILogger logger, Exception exception);
 }

@@ -65,6 +65,17 @@ public sealed class RecordGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task CreatingUnderAFreshIdThatIsTakenAfterAllIsAConflict()
+    {
+        var table = Http.NewTable();
+        await fixture.Client.GetGrain<ITableGrain>(table).CreateAsync("""{"id":"taken","v":1}""");
+        await fixture.Cluster.DeactivateAsync(Record(table, "taken"));
+        var outcome = await fixture.Client.GetGrain<IRecordCreator>(TableNames.RecordKey(table, "taken")).CreateNewAsync("""{"v":2}""");
+        Assert.Equal(OutcomeKind.Conflict, outcome.Kind);
+        Assert.Equal("""{"id":"taken","v":1}""", (await Record(table, "taken").GetAsync())!.DataJson);
+    }
+
+    [Fact]
     public async Task UpdateMergesFieldsAndBumpsVersion()
     {
         var table = Http.NewTable();
@@ -193,6 +204,31 @@ public sealed class RecordGrainTests(ClusterFixture fixture)
         var log = fixture.Client.GetGrain<IEventLogGrain>(0);
         var logged = await Eventually.Poll(() => log.ReadAsync(0, 10_000), events => events.Any(e => e.Event.EventId == pending.EventId));
         Assert.Single(logged, e => e.Event.EventId == pending.EventId);
+    }
+
+    [Fact]
+    public async Task PartitionCatchesUpWithAWriteItMissedWhenASiloDies()
+    {
+        // A record grain on a silo that died wrote its state but never told its (surviving) partition.
+        var table = Http.NewTable();
+        var tableGrain = fixture.Client.GetGrain<ITableGrain>(table);
+        await tableGrain.CreateAsync("""{"id":"seen"}""");
+        var id = Enumerable.Range(0, 1000).Select(i => $"missed{i}").First(i => InMemoryDb.Grains.Partitioning.Of(i) == InMemoryDb.Grains.Partitioning.Of("seen"));
+        var key = TableNames.RecordKey(table, id);
+        var pending = new EventEnvelope(Guid.NewGuid(), EventMethods.CreateRecord, table, id, $$"""{"id":"{{id}}"}""", DateTimeOffset.UtcNow, "corr", GrainId.Create("record", key).ToString());
+        await fixture.SiloService<InMemoryGrainStorage>().WriteStateAsync(RecordGrain.StateName, GrainId.Create("record", key), new TestGrainState<RecordState>
+        {
+            State = new RecordState { Exists = true, Data = System.Text.Json.JsonDocument.Parse("{}").RootElement, Version = 1, Outbox = [pending] },
+        });
+        Assert.Equal(1, await tableGrain.CountAsync());
+
+        var partition = fixture.Client.GetGrain<ITablePartitionGrain>($"{table}/{InMemoryDb.Grains.Partitioning.Of(id)}");
+        await partition.ReconcileAsync("S127.0.0.1:1:1");
+
+        Assert.Equal(2, await tableGrain.CountAsync());
+        Assert.Equal(new[] { "seen", id }.Order(StringComparer.Ordinal), (await tableGrain.DumpAsync(null, null)).Value!.Records.Select(r => r.Id));
+        var log = fixture.Client.GetGrain<IEventLogGrain>(0);
+        await Eventually.Poll(() => log.ReadAsync(0, 10_000), events => events.Any(e => e.Event.EventId == pending.EventId));
     }
 
     [Fact]

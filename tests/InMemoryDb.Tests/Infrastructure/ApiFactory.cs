@@ -17,9 +17,12 @@ public sealed class ApiFactory(string? postgres = null, string? serviceId = null
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Orleans:SiloPort", TestPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", TestPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N")[..12]);
+        if (settings?.ContainsKey("Orleans:GatewayPort") != true)
+        {
+            builder.UseSetting("Orleans:SiloPort", TestPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Orleans:GatewayPort", TestPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N")[..12]);
+        }
         builder.UseSetting("Orleans:ServiceId", ServiceId);
         builder.UseSetting("InMemoryDb:Passwords:Iterations", "1000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

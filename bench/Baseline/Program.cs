@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
+
+// The key-value benchmark's baseline: the same routes and JSON shapes as InMemoryDb's key-value API, served from a
+// ConcurrentDictionary in this process (no cluster, no persistence, no events): what one HTTP service can do here.
+//   dotnet bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll --urls http://127.0.0.1:5090
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BaselineJson.Default));
+var app = builder.Build();
+var store = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+
+app.MapGet("/health", () => Results.Ok(new Health("ready", "memory")));
+app.MapGet("/api", (string? key) =>
+    string.IsNullOrEmpty(key) ? Results.BadRequest(new Detail("key is required"))
+    : store.TryGetValue(key, out var value) ? Results.Ok(new Read(new Pair(key, value), "memory"))
+    : Results.NotFound(new Detail("key not found")));
+app.MapGet("/api/all", () => Results.Ok(new All(store.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new Pair(p.Key, p.Value)).ToArray())));
+app.MapPut("/api", (Pair body) =>
+{
+    store[body.Key] = body.Value;
+    return Results.Ok(new Written("stored", DateTime.UtcNow.ToString("O")));
+});
+app.MapDelete("/api", (string? key) =>
+{
+    if (string.IsNullOrEmpty(key)) return Results.BadRequest(new Detail("key is required"));
+    store.TryRemove(key, out _);
+    return Results.Ok(new Written("deleted", DateTime.UtcNow.ToString("O")));
+});
+app.Run();
+
+internal sealed record Pair([property: JsonPropertyName("key")] string Key, [property: JsonPropertyName("value")] string Value);
+internal sealed record Read([property: JsonPropertyName("data")] Pair Data, [property: JsonPropertyName("source")] string Source);
+internal sealed record All([property: JsonPropertyName("data")] Pair[] Data);
+internal sealed record Written([property: JsonPropertyName("status")] string Status, [property: JsonPropertyName("timestamp")] string Timestamp);
+internal sealed record Detail([property: JsonPropertyName("detail")] string Message);
+internal sealed record Health([property: JsonPropertyName("status")] string Status, [property: JsonPropertyName("storage")] string Storage);
+
+[JsonSerializable(typeof(Pair))]
+[JsonSerializable(typeof(Read))]
+[JsonSerializable(typeof(All))]
+[JsonSerializable(typeof(Written))]
+[JsonSerializable(typeof(Detail))]
+[JsonSerializable(typeof(Health))]
+internal sealed partial class BaselineJson : JsonSerializerContext;

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The cluster deployment on this machine, without Docker, from the built binaries, on loopback:
+# PostgreSQL (its own data folder), Redis, 2 silos clustered through Redis, 2 APIs (Orleans clients) and nginx
+# in front of them on 127.0.0.1:$CLUSTER_PORT.
+#   deploy/cluster.sh up       builds the binaries if missing, installs nginx/redis with apt if missing, starts
+#                              everything, waits until the API answers through nginx
+#   deploy/cluster.sh down     stops everything it started
+#   deploy/cluster.sh status   what runs
+# State, logs and pid files (.cluster/<name>.pid for silo1 silo2 api1 api2 nginx postgres redis) live in .cluster/.
+# Ports (environment): CLUSTER_PORT (9999, nginx), CLUSTER_PG_PORT (5433), CLUSTER_REDIS_PORT (6380),
+# CLUSTER_SILO_PORTS (11111 11112), CLUSTER_GATEWAY_PORTS (30000 30001), CLUSTER_API_PORTS (5081 5082).
+# CLUSTER_SERVICE_ID (inmemorydb) scopes the data; every 'up' uses a fresh Orleans cluster id. CLUSTER_BUILD=1 rebuilds.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STATE=$ROOT/.cluster
+PORT=${CLUSTER_PORT:-9999}
+PG_PORT=${CLUSTER_PG_PORT:-5433}
+REDIS_PORT=${CLUSTER_REDIS_PORT:-6380}
+read -r -a SILO_PORTS <<< "${CLUSTER_SILO_PORTS:-11111 11112}"
+read -r -a GATEWAY_PORTS <<< "${CLUSTER_GATEWAY_PORTS:-30000 30001}"
+read -r -a API_PORTS <<< "${CLUSTER_API_PORTS:-5081 5082}"
+SERVICE_ID=${CLUSTER_SERVICE_ID:-inmemorydb}
+CONFIGURATION=Release
+SILO_DLL=$ROOT/src/Silo/bin/$CONFIGURATION/net10.0/InMemoryDb.Silo.dll
+API_DLL=$ROOT/src/Api/bin/$CONFIGURATION/net10.0/InMemoryDb.Api.dll
+PGDATA_DIR=$STATE/pgdata
+
+log() { echo "cluster: $*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+apt_install() {
+  log "installing $* with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 \
+    || { as_root apt-get update -q >/dev/null 2>&1; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null; }
+}
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$dir" ]; then apt_install postgresql; dir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); fi
+  echo "$dir"
+}
+# PostgreSQL refuses to run as root: run it as the 'postgres' user then.
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+alive() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+
+ensure_tools() {
+  command -v redis-server >/dev/null || apt_install redis-server
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
+  if [ ! -f "$SILO_DLL" ] || [ ! -f "$API_DLL" ] || [ "${CLUSTER_BUILD:-0}" = 1 ]; then
+    log "building the binaries ($CONFIGURATION)"
+    dotnet build "$ROOT/src/Api/Api.csproj" -c "$CONFIGURATION" -v q -nologo >/dev/null
+  fi
+}
+
+start_postgres() {
+  local bin; bin=$(pg_bin)
+  if [ ! -s "$PGDATA_DIR/PG_VERSION" ]; then
+    mkdir -p "$PGDATA_DIR"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDATA_DIR"
+    as_pg "$bin/initdb" -D "$PGDATA_DIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! as_pg "$bin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    as_pg "$bin/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start -o \
+      "-p $PG_PORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null
+  fi
+  head -n 1 "$PGDATA_DIR/postmaster.pid" > "$STATE/postgres.pid"
+  log "postgres on 127.0.0.1:$PG_PORT (pid $(cat "$STATE/postgres.pid"), data $PGDATA_DIR)"
+}
+
+start_redis() {
+  if ! alive redis; then
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE" >/dev/null
+    for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+  log "redis on 127.0.0.1:$REDIS_PORT (pid $(cat "$STATE/redis.pid"))"
+}
+
+# start_dotnet NAME DLL [VAR=VALUE...]: runs the binary from its folder (so its appsettings.json applies).
+start_dotnet() {
+  local name=$1 dll=$2; shift 2
+  if alive "$name"; then log "$name already runs (pid $(cat "$STATE/$name.pid"))"; return; fi
+  (cd "$(dirname "$dll")" && exec env "$@" nohup dotnet "$dll" > "$STATE/$name.log" 2>&1) &
+  echo $! > "$STATE/$name.pid"
+}
+
+wait_for() { # wait_for WHAT SECONDS COMMAND...
+  local what=$1 seconds=$2; shift 2
+  for _ in $(seq 1 $((seconds * 4))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.25; done
+  log "$what did not come up in ${seconds}s; see $STATE/*.log"; return 1
+}
+
+up() {
+  mkdir -p "$STATE"
+  ensure_tools
+  start_postgres
+  start_redis
+  local cluster_id="inmemorydb-$(date +%s)"
+  [ -f "$STATE/cluster-id" ] && alive silo1 && cluster_id=$(cat "$STATE/cluster-id")
+  echo "$cluster_id" > "$STATE/cluster-id"
+  local common=(
+    "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT"
+    "Orleans__ClusterId=$cluster_id" "Orleans__ServiceId=$SERVICE_ID" "Orleans__AdvertisedIP=127.0.0.1"
+    "Orleans__ResponseTimeout=00:00:10")
+  for i in 0 1; do
+    start_dotnet "silo$((i + 1))" "$SILO_DLL" "${common[@]}" \
+      "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=inmemorydb" \
+      "Orleans__SiloPort=${SILO_PORTS[$i]}" "Orleans__GatewayPort=${GATEWAY_PORTS[$i]}"
+  done
+  for i in 0 1; do wait_for "silo$((i + 1))" 120 bash -c "exec 3<>/dev/tcp/127.0.0.1/${GATEWAY_PORTS[$i]}"; done
+  for i in 0 1; do
+    start_dotnet "api$((i + 1))" "$API_DLL" "${common[@]}" "InMemoryDb__Mode=client" "Urls=http://127.0.0.1:${API_PORTS[$i]}"
+  done
+  for i in 0 1; do wait_for "api$((i + 1))" 120 curl -sf "http://127.0.0.1:${API_PORTS[$i]}/health"; done
+
+  if ! alive nginx; then
+    mkdir -p "$STATE/nginx-temp"
+    sed -e "s#__STATE__#$STATE#g" -e "s#__PORT__#$PORT#g" -e "s#__API1__#${API_PORTS[0]}#g" -e "s#__API2__#${API_PORTS[1]}#g" \
+      "$ROOT/deploy/nginx/local.conf.template" > "$STATE/nginx.conf"
+    "$(command -v nginx || echo /usr/sbin/nginx)" -c "$STATE/nginx.conf" -p "$STATE" -e "$STATE/nginx-error.log"
+  fi
+  wait_for nginx 30 curl -sf "http://127.0.0.1:$PORT/health"
+  log "up: http://127.0.0.1:$PORT (APIs on ${API_PORTS[*]}, silos on ${SILO_PORTS[*]}, cluster id $cluster_id)"
+  curl -s "http://127.0.0.1:$PORT/health"; echo
+}
+
+stop_pid() { # stop_pid NAME: SIGTERM, then SIGKILL after 20 s
+  local name=$1 pid
+  [ -f "$STATE/$name.pid" ] || return 0
+  pid=$(cat "$STATE/$name.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    log "stopped $name (pid $pid)"
+  fi
+  rm -f "$STATE/$name.pid"
+}
+
+down() {
+  [ -d "$STATE" ] || { log "nothing to stop"; return 0; }
+  stop_pid nginx
+  stop_pid api1 & stop_pid api2 & wait
+  stop_pid silo1 & stop_pid silo2 & wait
+  stop_pid redis
+  if [ -s "$PGDATA_DIR/PG_VERSION" ]; then
+    as_pg "$(pg_bin)/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null 2>&1 && log "stopped postgres" || true
+  fi
+  rm -f "$STATE/postgres.pid"
+}
+
+status() {
+  for name in postgres redis silo1 silo2 api1 api2 nginx; do
+    if alive "$name"; then echo "$name: running (pid $(cat "$STATE/$name.pid"))"; else echo "$name: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text.Json;
+using InMemoryDb.Api.Http;
+using InMemoryDb.Api.Models;
+using InMemoryDb.KeyValue;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace InMemoryDb.Api.Apis;
+
+/// <summary>Seed 003's key-value store: <c>GET/PUT/DELETE /api</c> and <c>GET /api/all</c>.</summary>
+public static class KeyValueApi
+{
+    /// <summary>The message of a read of a key that does not exist (seed 003's shape: <c>{"detail": "key not found"}</c>).</summary>
+    public const string NotFoundDetail = "key not found";
+
+    private const string TimestampMessage = "timestamp must be an ISO-8601 date-time (e.g. 2026-01-31T12:00:00.123Z) or a whole number of Unix milliseconds.";
+
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapKeyValueApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Key-value");
+        api.MapGet("", GetAsync)
+            .WithSummary("Read a key")
+            .WithDescription("source is memory when the key's grain was already active, postgres when this read loaded it from PostgreSQL.")
+            .Produces<KeyValueGetResponse>().ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/all", ListAsync)
+            .WithSummary("Every key with its value, in key order (ordinal)")
+            .WithDescription($"With limit (1–{KeyValueKeys.MaxPageSize}), one page; the Link header (rel=next) gives the next page, whose after is the last key returned.")
+            .Produces<KeyValueListResponse>().ProducesProblem(400);
+        api.MapPut("", PutAsync)
+            .WithSummary("Set a key (last writer wins by timestamp)")
+            .WithDescription("Body {\"key\", \"value\", \"timestamp\"?}: key 1–256 characters, value at most 64 KiB, timestamp ISO-8601 or Unix milliseconds (assigned by the server when absent). Answers once the write is durable: stored, or ignored when the key holds a newer operation.")
+            .Accepts<KeyValuePutRequest>("application/json")
+            .Produces<KeyValueWriteResponse>().ProducesProblem(400).ProducesProblem(413).ProducesValidationProblem(422);
+        api.MapDelete("", DeleteAsync)
+            .WithSummary("Delete a key (last writer wins by timestamp; leaves a tombstone)")
+            .WithDescription("Optional timestamp (ISO-8601 or Unix milliseconds). Answers once the delete is durable: deleted, or ignored when the key holds a newer operation.")
+            .Produces<KeyValueWriteResponse>().ProducesProblem(400);
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync([FromQuery] string? key, IGrainFactory grains)
+    {
+        if (CheckQueryKey(key) is { } problem) return problem;
+        var read = await grains.GetGrain<IKeyValueGrain>(KeyValueKeys.GrainKey(key!)).GetAsync();
+        if (read is null) return Problems.Of(StatusCodes.Status404NotFound, NotFoundDetail);
+        return TypedResults.Ok(new KeyValueGetResponse(new KeyValueItem(read.Entry.Key, read.Entry.Value), read.LoadedFromStorage ? "postgres" : "memory"));
+    }
+
+    private static async Task<IResult> ListAsync([FromQuery] string? limit, [FromQuery] string? after, HttpRequest request, IGrainFactory grains)
+    {
+        int? pageSize = null;
+        if (limit is not null)
+        {
+            if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Problems.BadRequest($"limit must be an integer between 1 and {KeyValueKeys.MaxPageSize}.");
+            }
+            pageSize = parsed;
+        }
+
+        var outcome = await grains.GetGrain<IKeyValueStoreGrain>(0).ListAsync(after, pageSize);
+        if (!outcome.Succeeded) return Problems.From(outcome);
+        var page = outcome.Value!;
+        if (page.NextAfter is not null)
+        {
+            request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}?limit={pageSize}&after={Uri.EscapeDataString(page.NextAfter)}>; rel=\"next\"";
+        }
+        return TypedResults.Ok(new KeyValueListResponse(page.Entries.Select(e => new KeyValueItem(e.Key, e.Value)).ToArray()));
+    }
+
+    private static async Task<IResult> PutAsync(HttpRequest request, IGrainFactory grains)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(request);
+        if (document is null) return problem!;
+        string? key, value;
+        DateTimeOffset? timestamp;
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Problems.BadRequest("The body must be a JSON object {\"key\": string, \"value\": string, \"timestamp\"?: ISO-8601 or Unix milliseconds}.");
+            }
+            var errors = new Dictionary<string, string[]>();
+            key = ReadString(root, "key", errors);
+            value = ReadString(root, "value", errors);
+            timestamp = ReadTimestamp(root, errors);
+            if (key is not null && KeyValueKeys.CheckKey(key) is { } keyProblem) errors["key"] = [keyProblem];
+            if (errors.Count > 0) return Problems.Validation(errors);
+        }
+
+        var outcome = await grains.GetGrain<IKeyValueGrain>(KeyValueKeys.GrainKey(key!)).PutAsync(key!, value!, timestamp);
+        return WriteResult(outcome);
+    }
+
+    private static async Task<IResult> DeleteAsync([FromQuery] string? key, [FromQuery] string? timestamp, IGrainFactory grains)
+    {
+        if (CheckQueryKey(key) is { } problem) return problem;
+        DateTimeOffset? at = null;
+        if (timestamp is not null)
+        {
+            if (!KeyValueTimestamps.TryParse(timestamp, out var parsed)) return Problems.BadRequest(TimestampMessage);
+            at = parsed;
+        }
+        var outcome = await grains.GetGrain<IKeyValueGrain>(KeyValueKeys.GrainKey(key!)).DeleteAsync(key!, at);
+        return WriteResult(outcome);
+    }
+
+    private static IResult WriteResult(Outcome<KeyValueWriteResult> outcome)
+    {
+        if (outcome is { Kind: OutcomeKind.Ok or OutcomeKind.Ignored, Value: { } result })
+        {
+            var status = result.Status switch
+            {
+                KeyValueWriteStatus.Stored => "stored",
+                KeyValueWriteStatus.Deleted => "deleted",
+                _ => "ignored",
+            };
+            return TypedResults.Ok(new KeyValueWriteResponse(status, KeyValueTimestamps.Format(result.Timestamp)));
+        }
+        return Problems.From(outcome);
+    }
+
+    private static ProblemHttpResult? CheckQueryKey(string? key)
+    {
+        if (string.IsNullOrEmpty(key)) return Problems.BadRequest("The query parameter key is required and must not be empty.");
+        return KeyValueKeys.CheckKey(key) is { } message ? Problems.BadRequest(message) : null;
+    }
+
+    private static string? ReadString(JsonElement root, string name, Dictionary<string, string[]> errors)
+    {
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            errors[name] = ["is required"];
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            errors[name] = ["must be a string"];
+            return null;
+        }
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            errors[name] = ["must be valid Unicode text"];
+            return null;
+        }
+    }
+
+    private static DateTimeOffset? ReadTimestamp(JsonElement root, Dictionary<string, string[]> errors)
+    {
+        if (!root.TryGetProperty("timestamp", out var element) || element.ValueKind == JsonValueKind.Null) return null;
+        var parsed = default(DateTimeOffset);
+        bool ok;
+        try
+        {
+            ok = element.ValueKind switch
+            {
+                JsonValueKind.Number => element.TryGetInt64(out var milliseconds) && KeyValueTimestamps.TryFromUnixMilliseconds(milliseconds, out parsed),
+                JsonValueKind.String => KeyValueTimestamps.TryParse(element.GetString(), out parsed),
+                _ => false,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            ok = false; // A string with an invalid escape sequence (an unpaired surrogate) is no timestamp.
+        }
+        if (ok) return parsed;
+        errors["timestamp"] = [TimestampMessage];
+        return null;
+    }
+}

@@ -1,0 +1,28 @@
+namespace InMemoryDb.Grains.KeyValue;
+
+/// <summary>
+/// One of the key-value store's <see cref="Partitioning.Count"/> in-memory index partitions (key: the partition
+/// number): the current value of every live key of the partition, in memory, for listings. Key grains apply each
+/// change here before they answer; on activation the partition reloads itself from grain storage.
+/// </summary>
+public interface IKeyValueIndexGrain : IGrainWithIntegerKey
+{
+    /// <summary>Records the state of <paramref name="key"/> after its operation number <paramref name="version"/> (null value: deleted); older versions are ignored.</summary>
+    Task ApplyAsync(string key, long version, string? value);
+
+    /// <summary>Live keys greater than <paramref name="after"/> in ordinal order, at most <paramref name="limit"/>.</summary>
+    [ReadOnly]
+    Task<KeyValueIndexPage> PageAsync(string? after, int? limit);
+
+    /// <summary>The number of live keys.</summary>
+    [ReadOnly]
+    Task<int> CountAsync();
+
+    /// <summary>
+    /// After silo <paramref name="deadSilo"/> died (once per dead silo): reconciles the partition with grain storage,
+    /// applying every stored change it has not seen (a grain on the dead silo may have written its state and died
+    /// before telling the partition), and logs the stored-outbox events the log lacks (events in flight on the dead
+    /// silo were lost with it).
+    /// </summary>
+    Task ReconcileAsync(string deadSilo);
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+
+namespace InMemoryDb.Tests.Infrastructure.Processes;
+
+/// <summary>
+/// The cluster deployment as separate processes on loopback, started from the built binaries: silos clustered
+/// through Redis with PostgreSQL persistence, and APIs in client mode. Ports are free ports; the service and
+/// cluster ids are fresh, so clusters of different tests never meet. Disposing kills whatever is still running.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    /// <summary>What a silo prints once it is active in the cluster.</summary>
+    public const string SiloStarted = "Orleans Silo started.";
+
+    private readonly Dictionary<string, ServiceProcess> _processes = [];
+    private readonly Dictionary<string, Uri> _apis = [];
+
+    /// <summary>A cluster with a fresh service id (the data's scope) and cluster id, using the given Redis.</summary>
+    public ProcessCluster(string redis, string? serviceId = null)
+    {
+        Redis = redis;
+        ServiceId = serviceId ?? "proc-" + Guid.NewGuid().ToString("N")[..12];
+        ClusterId = "cluster-" + Guid.NewGuid().ToString("N")[..12];
+    }
+
+    /// <summary>The Redis connection string the processes cluster through (changeable before starting processes).</summary>
+    public string Redis { get; set; }
+
+    /// <summary>The Orleans service id: the data's scope in PostgreSQL.</summary>
+    public string ServiceId { get; }
+
+    /// <summary>The Orleans cluster id (changeable before starting processes, e.g. for a new deployment).</summary>
+    public string ClusterId { get; set; }
+
+    /// <summary>The PostgreSQL connection string of the silos.</summary>
+    public static string Postgres => TestEnvironment.Postgres;
+
+    /// <summary>The base address of each API started, by name.</summary>
+    public IReadOnlyDictionary<string, Uri> Apis => _apis;
+
+    /// <summary>A started process by name.</summary>
+    public ServiceProcess this[string name] => _processes[name];
+
+    /// <summary>Starts a silo process.</summary>
+    public ServiceProcess StartSilo(string name)
+    {
+        var environment = Common();
+        environment["ConnectionStrings__Postgres"] = Postgres;
+        environment["Orleans__SiloPort"] = Port();
+        environment["Orleans__GatewayPort"] = Port();
+        environment["Logging__LogLevel__Orleans.Hosting.SiloHostedService"] = "Information";
+        return Add(ServiceProcess.Start(name, BuiltBinaries.DotnetHost, [BuiltBinaries.Silo], Path.GetDirectoryName(BuiltBinaries.Silo)!, environment, SiloStarted));
+    }
+
+    /// <summary>Starts an API process in client mode; its address is in <see cref="Apis"/>.</summary>
+    public ServiceProcess StartApi(string name)
+    {
+        var url = new Uri($"http://127.0.0.1:{Port()}");
+        var environment = Common();
+        environment["InMemoryDb__Mode"] = "client";
+        environment["Urls"] = url.ToString().TrimEnd('/');
+        _apis[name] = url;
+        return Add(ServiceProcess.Start(name, BuiltBinaries.DotnetHost, [BuiltBinaries.Api], Path.GetDirectoryName(BuiltBinaries.Api)!, environment));
+    }
+
+    /// <summary>Starts the given silos, waits until each is active, then starts the given APIs and waits until they answer.</summary>
+    public async Task StartAsync(IReadOnlyList<string> silos, IReadOnlyList<string> apis, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        foreach (var silo in silos) StartSilo(silo);
+        foreach (var silo in silos) await WaitForSiloAsync(silo, deadline);
+        foreach (var api in apis) StartApi(api);
+        foreach (var api in apis) await WaitForApiAsync(api, deadline);
+    }
+
+    /// <summary>Waits until the silo printed that it is active.</summary>
+    public async Task WaitForSiloAsync(string name, DateTime deadline)
+    {
+        var silo = _processes[name];
+        while (!silo.HasPrinted(SiloStarted))
+        {
+            if (silo.HasExited) throw new InvalidOperationException($"{name} exited during start-up.{Diagnostics()}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{name} did not start in time.{Diagnostics()}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the API's health check answers 200 (its client reached the cluster and storage answers).</summary>
+    public async Task WaitForApiAsync(string name, DateTime deadline)
+    {
+        using var http = new HttpClient { BaseAddress = _apis[name], Timeout = TimeSpan.FromSeconds(10) };
+        while (true)
+        {
+            if (_processes[name].HasExited) throw new InvalidOperationException($"{name} exited during start-up.{Diagnostics()}");
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{name} did not become healthy in time.{Diagnostics()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>An HTTP client of one API.</summary>
+    public HttpClient Client(string api, TimeSpan? timeout = null)
+        => new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = _apis[api], Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+
+    /// <summary>Stops every process gracefully (SIGTERM), APIs first.</summary>
+    public async Task StopAllAsync()
+    {
+        var apis = _processes.Values.Where(p => _apis.ContainsKey(p.Name)).ToArray();
+        await Task.WhenAll(apis.Select(p => p.StopAsync()));
+        await Task.WhenAll(_processes.Values.Except(apis).Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
+    }
+
+    /// <summary>The recent output of every process, for failure messages.</summary>
+    public string Diagnostics()
+    {
+        var text = new StringBuilder();
+        foreach (var process in _processes.Values)
+        {
+            text.AppendLine().Append("===== ").Append(process.Name).Append(process.HasExited ? " (exited)" : "").AppendLine(" =====");
+            text.AppendLine(process.RecentOutput());
+        }
+        return text.ToString();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes.Values) await process.DisposeAsync();
+        _processes.Clear();
+    }
+
+    private Dictionary<string, string?> Common() => new()
+    {
+        ["ConnectionStrings__Redis"] = Redis,
+        ["Orleans__ClusterId"] = ClusterId,
+        ["Orleans__ServiceId"] = ServiceId,
+        ["Orleans__AdvertisedIP"] = "127.0.0.1",
+        ["Orleans__ResponseTimeout"] = "00:00:10",
+        ["InMemoryDb__Passwords__Iterations"] = "1000",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__InMemoryDb"] = "Information",
+        ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        ["DOTNET_gcServer"] = "0",
+        ["ASPNETCORE_ENVIRONMENT"] = null,
+        ["DOTNET_ENVIRONMENT"] = null,
+    };
+
+    private ServiceProcess Add(ServiceProcess process)
+    {
+        if (_processes.TryGetValue(process.Name, out var previous) && !previous.HasExited)
+        {
+            process.Kill();
+            throw new InvalidOperationException($"{process.Name} is already running.");
+        }
+        _processes[process.Name] = process;
+        return process;
+    }
+
+    private static string Port() => TestPorts.Next().ToString(CultureInfo.InvariantCulture);
+}
