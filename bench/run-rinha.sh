@@ -2,12 +2,12 @@
 # The Rinha de Backend 2023 Q3 stress test against the API as a persistent single node on a local PostgreSQL
 # (fsync on, a fresh database per run), loaded over loopback by bench/InMemoryDb.Bench (command 'rinha').
 # Arguments go to the load generator, e.g. a ~20 s smoke run:  bench/run-rinha.sh --rate-scale 0.2 --time-scale 0.1
-# Ports: RINHA_PORT (HTTP, 5082), RINHA_SILO_PORT (11121), RINHA_GATEWAY_PORT (30021); PostgreSQL as in
+# Ports: RINHA_PORT (HTTP, 5083), RINHA_SILO_PORT (11121), RINHA_GATEWAY_PORT (30021); PostgreSQL as in
 # scripts/local-services.sh (INMEMORYDB_PG_PORT). Data: RINHA_DATA (../shared/rinha).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-PORT=${RINHA_PORT:-5082}
+PORT=${RINHA_PORT:-5083}
 DATA=${RINHA_DATA:-$ROOT/../shared/rinha}
 scripts/local-services.sh start
 for project in src/Api bench/InMemoryDb.Bench; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
