@@ -21,14 +21,36 @@ return command switch
     "tables" => await TablesScenario.RunAsync(url, options.Int("records", 100_000), options.Double("rate", 1000), options.Int("seconds", 20), options.Int("repeats", 5)),
     "questions" => await QuestionsScenario.RunAsync(url, options.Int("questions", 1000), options.Int("users", 100), options.Int("attempts", 10)),
     "kv" => await KvScenario.RunAsync(url, options),
+    "probe" => await Probe(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""), options.Int("keys", 1000),
+        options.Double("rate", 1000), options.Int("seconds", 10), options.Int("rounds", 3)),
     _ => Usage(),
 };
+
+// Sends one kind of request at a fixed rate, several rounds: e.g. the latency floor of the baseline server, or of
+// one route. "{i}" in the path or body becomes the request number modulo --keys.
+static async Task<int> Probe(string url, string method, string path, string body, int keys, double rate, int seconds, int rounds)
+{
+    using var http = LoadRunner.Client(url);
+    for (var round = 1; round <= rounds; round++)
+    {
+        var stats = await LoadRunner.OpenAsync($"{method} {path} @{rate}/s #{round}", http, rate, TimeSpan.FromSeconds(seconds), i =>
+        {
+            var key = (i % keys).ToString(CultureInfo.InvariantCulture);
+            var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{i}", key, StringComparison.Ordinal));
+            if (body.Length > 0) request.Content = new StringContent(body.Replace("{i}", key, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json");
+            return request;
+        });
+        Console.WriteLine(stats);
+    }
+    return 0;
+}
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: InMemoryDb.Bench tables [--url URL] [--records N] [--rate R] [--seconds S] [--repeats K]");
     Console.Error.WriteLine("       InMemoryDb.Bench questions [--url URL] [--questions N] [--users U] [--attempts K]");
     Console.Error.WriteLine("       InMemoryDb.Bench kv [--url URL] [--phase seed|run|all] [--name LABEL] [--keys N] [--hot N] [--requests N] [--concurrency C] [--rate R] [--seconds S]");
+    Console.Error.WriteLine("       InMemoryDb.Bench probe [--url URL] [--method GET] [--path /health] [--body JSON] [--keys N] [--rate R] [--seconds S] [--rounds K]");
     Console.Error.WriteLine("       InMemoryDb.Bench rinha [--url URL] [--data DIR] [--rate-scale X] [--time-scale Y] [--seed N]");
     return 2;
 }
