@@ -129,8 +129,8 @@ public sealed partial class KeyValueGrain(
             throw;
         }
         _outbox.OnStateWritten();
-        await ApplyToIndexAsync(next);
-        await _outbox.PublishAsync([item]);
+        // The index and the event log are independent: update one while publishing to the other.
+        await Task.WhenAll(ApplyToIndexAsync(next), _outbox.PublishAsync([item]));
         return Outcome<KeyValueWriteResult>.Ok(new KeyValueWriteResult(applied, timestamp));
     }
 

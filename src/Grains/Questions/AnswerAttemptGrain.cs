@@ -117,8 +117,10 @@ public sealed partial class AnswerAttemptGrain(
         _outbox.OnStateWritten();
         _snapshot = Current(next);
         var key = this.GetPrimaryKeyString();
-        await PartitionApply.RunAsync(() => GrainFactory.GetGrain<IAnswerPartitionGrain>(IndexPartitions.Of(key)).ApplyAsync(key, next.Version, _snapshot), key, logger);
-        if (item is not null) await _outbox.PublishAsync([item]);
+        var snapshot = _snapshot;
+        await Task.WhenAll(
+            PartitionApply.RunAsync(() => GrainFactory.GetGrain<IAnswerPartitionGrain>(IndexPartitions.Of(key)).ApplyAsync(key, next.Version, snapshot), key, logger),
+            item is null ? Task.CompletedTask : _outbox.PublishAsync([item]));
     }
 
     private static AnswerSnapshot? Current(AnswerState s) => s.Exists ? s.Answer?.ToSnapshot(s.Version) : null;

@@ -128,9 +128,11 @@ public sealed partial class QuestionGrain(
         }
         _outbox.OnStateWritten();
         _snapshot = Current(next);
-        await PartitionApply.RunAsync(() => GrainFactory.GetGrain<IQuestionPartitionGrain>(IndexPartitions.Of(this.GetPrimaryKeyString()))
-            .ApplyAsync(this.GetPrimaryKeyString(), next.Version, _snapshot), this.GetPrimaryKeyString(), logger);
-        if (item is not null) await _outbox.PublishAsync([item]);
+        var key = this.GetPrimaryKeyString();
+        var snapshot = _snapshot;
+        await Task.WhenAll(
+            PartitionApply.RunAsync(() => GrainFactory.GetGrain<IQuestionPartitionGrain>(IndexPartitions.Of(key)).ApplyAsync(key, next.Version, snapshot), key, logger),
+            item is null ? Task.CompletedTask : _outbox.PublishAsync([item]));
     }
 
     private static QuestionSnapshot? Current(QuestionState s) => s.Exists ? s.Question?.ToSnapshot(s.Version) : null;

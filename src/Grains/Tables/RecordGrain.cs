@@ -60,7 +60,8 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         }
         catch (InconsistentStateException)
         {
-            // Something was stored under this id after all: read it and decide as for any other create.
+            // Something is stored under this id (a record, or a deleted one's tombstone): read it and decide as
+            // for any other create.
             state.Forget();
             return await CreateAsync(dataJson);
         }
@@ -111,9 +112,11 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         {
             await CommitAsync(next, EventMethods.CreateRecord, Snapshot(next)!, now);
         }
-        catch
+        catch (Exception e)
         {
-            if (email is not null) await ReleaseQuietlyAsync(email);
+            // An insert refused because a row exists (an insert-first create, see CreateNewAsync) keeps the
+            // reservation: the stored record may be its owner. If it is not, the lease lapses and it is taken over.
+            if (email is not null && e is not InconsistentStateException) await ReleaseQuietlyAsync(email);
             throw;
         }
         return Outcome<RecordSnapshot>.Created(_snapshot!);
@@ -261,8 +264,8 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         }
         _outbox.OnStateWritten();
         _snapshot = Snapshot(next);
-        await ApplyToPartitionAsync(next.Version);
-        await _outbox.PublishAsync([item]);
+        // The index and the event log are independent: update one while publishing to the other.
+        await Task.WhenAll(ApplyToPartitionAsync(next.Version), _outbox.PublishAsync([item]));
     }
 
     private async Task ApplyToPartitionAsync(long version)

@@ -36,7 +36,7 @@ public sealed partial class TableGrain : Grain, ITableGrain
             if (idNode.GetValueKind() != JsonValueKind.String) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("id", "must be a string"));
             var id = idNode.GetValue<string>();
             if (TableNames.CheckId(id) is { } problem) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("id", problem));
-            return GrainFactory.GetGrain<IRecordGrain>(TableNames.RecordKey(Table, id)).CreateAsync(dataJson);
+            return GrainFactory.GetGrain<IRecordCreator>(TableNames.RecordKey(Table, id)).CreateNewAsync(dataJson);
         }
         return GrainFactory.GetGrain<IRecordCreator>(TableNames.RecordKey(Table, Guid.NewGuid().ToString())).CreateNewAsync(dataJson);
     }

@@ -34,6 +34,12 @@ public sealed class PersistenceTests
         await using var second = new ApiFactory(TestEnvironment.Postgres, serviceId);
         var again = second.CreateClient();
 
+        // Creates under stored ids insert first (no read): the refused insert still answers 409, changes nothing,
+        // and keeps the stored user's email reserved.
+        await (await again.PostAsync("/api/v1/data/users", Http.Data(new { id = userId, email, full_name = "Same Id", password = "12345678" }))).AssertProblemAsync(409);
+        await (await again.PostAsync($"/api/v1/data/{table}", Http.Data(new { id = ids[3], i = 99 }))).AssertProblemAsync(409);
+        Assert.Equal(3, (int)(await (await again.GetAsync($"/api/v1/data/{table}/{ids[3]}")).JsonAsync())["data"]!["i"]!);
+
         var user = await (await again.GetAsync($"/api/v1/data/users/{userId}")).JsonAsync();
         Assert.Equal(email, (string)user["data"]!["email"]!);
         await (await again.GetAsync($"/api/v1/data/{table}/{deletedId}")).AssertProblemAsync(404);
@@ -59,6 +65,12 @@ public sealed class PersistenceTests
         var eventsAfter = await Eventually.Poll(() => ReadEventsAsync(again), e => e.Length == 55);
         Assert.Equal(eventsBefore.Select(e => e.ToJsonString()), eventsAfter.Take(54).Select(e => e.ToJsonString()));
         Assert.Equal(55, eventsAfter.Select(e => (string)e["event_id"]!).Distinct().Count());
+
+        // A deleted record's id can be used again: the tombstone refuses the insert, the read finds it deleted.
+        var recreated = await again.PostAsync($"/api/v1/data/{table}", Http.Data(new { id = deletedId, i = 100 }));
+        Assert.Equal(HttpStatusCode.Created, recreated.StatusCode);
+        Assert.Equal(3, (long)(await recreated.JsonAsync())["version"]!);
+        Assert.Equal(100, (int)(await (await again.GetAsync($"/api/v1/data/{table}/{deletedId}")).JsonAsync())["data"]!["i"]!);
     }
 
     [Fact]
