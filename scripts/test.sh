@@ -6,4 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/local-services.sh start
 trap 'scripts/local-services.sh stop' EXIT
 eval "$(scripts/local-services.sh env)"
+# The Dockerfiles publish src/Api and src/Silo: check both publish (no Docker engine is needed for that).
+publish=$(mktemp -d)
+for project in src/Api/Api.csproj src/Silo/Silo.csproj; do dotnet publish "$project" -c Release -o "$publish/$(basename "$project" .csproj)" -v q -nologo; done
+rm -rf "$publish"
 dotnet test InMemoryDb.sln -c Release --logger "console;verbosity=normal" "$@"
