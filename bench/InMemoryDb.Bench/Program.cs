@@ -19,7 +19,7 @@ return command switch
 {
     "rinha" => await InMemoryDb.Bench.Rinha.RinhaLoadTest.MainAsync(new(url, options.Get("data", "../shared/rinha"), options.Double("rate-scale", 1), options.Double("time-scale", 1), options.Int("seed", 2023))),
     "tables" => await TablesScenario.RunAsync(url, options.Int("records", 100_000), options.Double("rate", 1000), options.Int("seconds", 20), options.Int("repeats", 5)),
-    "questions" => await QuestionsScenario.RunAsync(url, options.Int("questions", 1000), options.Int("users", 100), options.Int("attempts", 10)),
+    "questions" => await QuestionsScenario.RunAsync(url, options.Int("questions", 1000), options.Int("users", 100), options.Int("attempts", 10), options.Int("rounds", 5)),
     "kv" => await KvScenario.RunAsync(url, options),
     "probe" => await Probe(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""), options.Int("keys", 1000),
         options.Double("rate", 1000), options.Int("seconds", 10), options.Int("rounds", 3)),
@@ -48,7 +48,7 @@ static async Task<int> Probe(string url, string method, string path, string body
 static int Usage()
 {
     Console.Error.WriteLine("usage: InMemoryDb.Bench tables [--url URL] [--records N] [--rate R] [--seconds S] [--repeats K]");
-    Console.Error.WriteLine("       InMemoryDb.Bench questions [--url URL] [--questions N] [--users U] [--attempts K]");
+    Console.Error.WriteLine("       InMemoryDb.Bench questions [--url URL] [--questions N] [--users U] [--attempts K] [--rounds R]");
     Console.Error.WriteLine("       InMemoryDb.Bench kv [--url URL] [--phase seed|run|all] [--name LABEL] [--keys N] [--hot N] [--requests N] [--concurrency C] [--rate R] [--seconds S]");
     Console.Error.WriteLine("       InMemoryDb.Bench probe [--url URL] [--method GET] [--path /health] [--body JSON] [--keys N] [--rate R] [--seconds S] [--rounds K]");
     Console.Error.WriteLine("       InMemoryDb.Bench rinha [--url URL] [--data DIR] [--rate-scale X] [--time-scale Y] [--seed N]");

@@ -7,15 +7,16 @@ using System.Text.Json;
 namespace InMemoryDb.Bench;
 
 /// <summary>
-/// Issue 3's benchmark over HTTP (seed 000's routes): seeds N questions, then U users answer K attempts each, all users
-/// at once (one request in flight per user); reports answers/s and latency percentiles, then times the listings, the
-/// scores and the bulk deletes, checking every count.
+/// Issue 3's benchmark over HTTP (seed 000's routes): seeds N questions, warms up, then U users answer K attempts each,
+/// all users at once (one request in flight per user), in several rounds of new users; reports answers/s and latency
+/// percentiles per round and their medians, then times the listings, the scores and the bulk deletes, checking every
+/// count.
 /// </summary>
 public static class QuestionsScenario
 {
-    private const int WarmUpAnswers = 200;
+    private const int WarmUpAnswers = 5000;
 
-    public static async Task<int> RunAsync(string baseUrl, int questions, int users, int attempts)
+    public static async Task<int> RunAsync(string baseUrl, int questions, int users, int attempts, int rounds)
     {
         using var http = LoadRunner.Client(baseUrl);
         var results = new List<string>();
@@ -35,20 +36,29 @@ public static class QuestionsScenario
             i => Post("/answer", AnswerJson(1 + i % questions, $"warmup{i}", 1, "a")));
         Report(warm.ToString());
 
-        // User u's attempt n (1..attempts) answers a pseudo-random question; workers = users, so each user has one in flight.
+        // User u's attempt n (1..attempts) answers a pseudo-random question; workers = users, so each user has one in
+        // flight. Every round has its own users (round r's user u is "r{r}user{u}").
         var random = new Random(42);
-        var plan = Enumerable.Range(0, users * attempts).Select(_ => (Question: 1 + random.Next(questions), Choice: "abcd"[random.Next(4)])).ToArray();
-        var answers = await LoadRunner.ClosedAsync($"answers {users}u x {attempts}", http, users, users * attempts,
-            i => Post("/answer", AnswerJson(plan[i].Question, $"user{i % users:D4}", i / users + 1, plan[i].Choice.ToString())));
-        Report(answers.ToString());
-        Report(string.Create(CultureInfo.InvariantCulture, $"=> answers/s={answers.Throughput:F0} p50={answers.Percentile(50):F2}ms p99={answers.Percentile(99):F2}ms"));
+        var measured = new List<LoadStats>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var plan = Enumerable.Range(0, users * attempts).Select(_ => (Question: 1 + random.Next(questions), Choice: "abcd"[random.Next(4)])).ToArray();
+            var prefix = $"r{round}user";
+            var answers = await LoadRunner.ClosedAsync($"answers {users}u x {attempts} #{round}", http, users, users * attempts,
+                i => Post("/answer", AnswerJson(plan[i].Question, $"{prefix}{i % users:D4}", i / users + 1, plan[i].Choice.ToString())));
+            Report(answers.ToString());
+            measured.Add(answers);
+        }
+        double Median(Func<LoadStats, double> of) => measured.Select(of).Order().ElementAt(measured.Count / 2);
+        Report(string.Create(CultureInfo.InvariantCulture,
+            $"=> median of {rounds} rounds: answers/s={Median(r => r.Throughput):F0} p50={Median(r => r.Percentile(50)):F2}ms p99={Median(r => r.Percentile(99)):F2}ms"));
 
-        var expectedAnswers = users * attempts + WarmUpAnswers;
+        var expectedAnswers = rounds * users * attempts + WarmUpAnswers;
         Report(await CountedAsync("list answers", http, "/answers", expectedAnswers));
         Report(await CountedAsync("list questions", http, "/questions", questions));
-        Report(await CountedAsync("answers of one user", http, "/answers?usuario=user0000", attempts));
+        Report(await CountedAsync("answers of one user", http, "/answers?usuario=r1user0000", attempts));
         var scores = await LoadRunner.ClosedAsync($"score x{users}", http, 32, users,
-            i => new HttpRequestMessage(HttpMethod.Get, $"/users/user{i:D4}/score"),
+            i => new HttpRequestMessage(HttpMethod.Get, $"/users/r1user{i:D4}/score"),
             r => r.IsSuccessStatusCode && AttemptsOf(r) == attempts);
         Report(scores.ToString());
 
@@ -59,7 +69,7 @@ public static class QuestionsScenario
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllLinesAsync(path, results);
         Console.WriteLine($"results written to {path}");
-        var failed = seed.Ok != questions || answers.Ok != users * attempts || scores.Ok != users || results.Any(r => r.Contains('!'));
+        var failed = seed.Ok != questions || measured.Any(r => r.Ok != users * attempts) || scores.Ok != users || results.Any(r => r.Contains('!'));
         return failed ? 1 : 0;
     }
 

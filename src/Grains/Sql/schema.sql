@@ -36,10 +36,13 @@ CREATE OR REPLACE FUNCTION inmemorydb_key_partition(k text) RETURNS integer
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$ SELECT ('x' || substr(md5(substr(k, strpos(k, '/') + 1)), 1, 1))::bit(4)::integer $$;
 
--- Point reads and writes use the primary key; this index serves only partition scans (a lookup by key can
--- use just its first two columns, so the planner never prefers it to the primary key).
-CREATE INDEX IF NOT EXISTS ix_orleansstorage_scope
-    ON orleansstorage (serviceid, graintypestring, inmemorydb_key_scope(grainidextensionstring), inmemorydb_key_partition(grainidextensionstring));
+-- Point reads and writes use the primary key; this index serves only partition scans. It leads with the key's
+-- scope and partition so that a lookup by key cannot use it: an earlier version led with (serviceid,
+-- graintypestring), which the planner chose for point lookups when it misjudged their selectivity, turning each
+-- read or write into a scan of every row of the grain type (it is dropped here).
+DROP INDEX IF EXISTS ix_orleansstorage_scope;
+CREATE INDEX IF NOT EXISTS ix_orleansstorage_partition
+    ON orleansstorage (inmemorydb_key_scope(grainidextensionstring), inmemorydb_key_partition(grainidextensionstring), serviceid, graintypestring);
 
 -- (The first version of this schema wrote through a plpgsql function; plain SQL below is cheaper per call.)
 DROP FUNCTION IF EXISTS inmemorydb_write_state(integer, bigint, bigint, integer, varchar, varchar, varchar, integer, bytea);
