@@ -11,7 +11,8 @@ namespace InMemoryDb.Bench;
 /// <list type="bullet">
 /// <item>phase <c>seed</c>: PUT the cold keys (the caller then restarts the target, so none of them is in memory);</item>
 /// <item>phase <c>run</c>: GET each cold key once (each loads from storage), GET hot keys as fast as the target answers
-/// (closed loop), PUT at a fixed rate (open loop, latency from the scheduled time) of existing keys and of new keys,
+/// (closed loop), PUT at a fixed rate after a PUT warm-up (open loop, latency from the scheduled time) of existing keys
+/// and of new keys,
 /// and the PUT ceiling;</item>
 /// <item>phase <c>all</c>: both without a restart in between (for the baseline, which has no storage to load from).</item>
 /// </list>
@@ -62,6 +63,8 @@ internal static class KvScenario
             await LoadRunner.ClosedAsync("hot warm-up", http, concurrency, Math.Max(hotKeys * 20, 5000), i => Get($"{prefix}-hot-{i % hotKeys:D4}"));
             Report(await LoadRunner.ClosedAsync($"GET hot {hotKeys} keys (c={concurrency})", http, concurrency, hotRequests,
                 i => Get($"{prefix}-hot-{i % hotKeys:D4}")));
+            // The write path warms up (JIT tiers, prepared statements on every pooled connection) on keys of its own.
+            await LoadRunner.ClosedAsync("PUT warm-up", http, concurrency / 2, 10_000, i => Put($"{prefix}-warm-{i % 2000:D4}", Value(i)));
             // Updates of keys already in memory (the cold keys, read above), then writes of keys never seen (each activates a grain).
             Report(await LoadRunner.OpenAsync($"PUT existing @{rate}/s", http, rate, TimeSpan.FromSeconds(seconds),
                 i => Put($"{prefix}-cold-{i % coldKeys:D7}", Value(-i))));
