@@ -117,8 +117,7 @@ public static class SiloBuilderExtensions
         services.Configure<PasswordHashingOptions>(configuration.GetSection("InMemoryDb:Passwords"));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StartupAnnouncer>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, QuestionsStartup>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PessoasWarmUp>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, IndexWarmUp>();
         return silo;
     }
 
