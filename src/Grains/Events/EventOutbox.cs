@@ -78,9 +78,31 @@ public sealed partial class EventOutbox
         }
     }
 
+    /// <summary>
+    /// On deactivation: if events were confirmed since the state was last written, writes it once more so the stored
+    /// outbox no longer holds them (kept, they would only be published again, harmlessly, on the next activation).
+    /// <paramref name="stored"/> says the state exists in storage; a failed write is logged, not thrown.
+    /// </summary>
+    public async Task DropConfirmedAsync(bool stored, Func<Task> writeState)
+    {
+        if (!stored || !HasConfirmedSinceWrite) return;
+        try
+        {
+            await writeState();
+            OnStateWritten();
+        }
+        catch (Exception e)
+        {
+            LogOutboxCleanupFailed(_logger, e, _source);
+        }
+    }
+
     /// <summary>The event-log stream an event goes to: one per hash bucket of entity and key, so one entity's events stay in order.</summary>
     public static string StreamKey(EventEnvelope item)
         => Partitioning.Bucket(item.Entity + "/" + item.Key, EventStreams.Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the cleaned outbox of {Grain} on deactivation")]
+    private static partial void LogOutboxCleanupFailed(ILogger logger, Exception exception, string grain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish event {EventId} ({Method}); it stays in the outbox and is published again")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid eventId, string method);

@@ -37,19 +37,8 @@ public sealed partial class KeyValueGrain(
     }
 
     /// <inheritdoc />
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (!_outbox.HasConfirmedSinceWrite || !state.RecordExists) return;
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-            _outbox.OnStateWritten();
-        }
-        catch (Exception e)
-        {
-            LogOutboxCleanupFailed(logger, e, this.GetPrimaryKeyString());
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+        => _outbox.DropConfirmedAsync(state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public Task<KeyValueRead?> GetAsync()
@@ -189,7 +178,4 @@ public sealed partial class KeyValueGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not apply key {Key} to its index partition; it reloads from storage on its next activation")]
     private static partial void LogIndexFailed(ILogger logger, Exception exception, string key);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the cleaned outbox of {Grain} on deactivation")]
-    private static partial void LogOutboxCleanupFailed(ILogger logger, Exception exception, string grain);
 }

@@ -30,19 +30,8 @@ public sealed partial class AnswerAttemptGrain(
     }
 
     /// <inheritdoc />
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (!_outbox.HasConfirmedSinceWrite || !state.RecordExists) return;
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-            _outbox.OnStateWritten();
-        }
-        catch (Exception e)
-        {
-            LogOutboxCleanupFailed(logger, e, this.GetPrimaryKeyString());
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+        => _outbox.DropConfirmedAsync(state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public async Task<Outcome<AnswerSnapshot>> CreateAsync(AnswerInput input)
@@ -124,7 +113,4 @@ public sealed partial class AnswerAttemptGrain(
     }
 
     private static AnswerSnapshot? Current(AnswerState s) => s.Exists ? s.Answer?.ToSnapshot(s.Version) : null;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the cleaned outbox of {Answer} on deactivation")]
-    private static partial void LogOutboxCleanupFailed(ILogger logger, Exception exception, string answer);
 }

@@ -40,19 +40,8 @@ public sealed partial class BulkDeleteGrain(
     }
 
     /// <inheritdoc />
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (!_outbox.HasConfirmedSinceWrite || !state.RecordExists) return;
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-            _outbox.OnStateWritten();
-        }
-        catch (Exception e)
-        {
-            LogOutboxCleanupFailed(logger, e, _scope);
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+        => _outbox.DropConfirmedAsync(state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public async Task<int> DeleteAllAsync()
@@ -140,7 +129,4 @@ public sealed partial class BulkDeleteGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Finished the bulk delete {Operation} of {Scope} that a crash had interrupted ({Count} deleted)")]
     private static partial void LogResumed(ILogger logger, string scope, Guid operation, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the cleaned outbox of the bulk deletes of {Scope} on deactivation")]
-    private static partial void LogOutboxCleanupFailed(ILogger logger, Exception exception, string scope);
 }

@@ -30,19 +30,8 @@ public sealed partial class QuestionGrain(
     }
 
     /// <inheritdoc />
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (!_outbox.HasConfirmedSinceWrite || !state.RecordExists) return;
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-            _outbox.OnStateWritten();
-        }
-        catch (Exception e)
-        {
-            LogOutboxCleanupFailed(logger, e, this.GetPrimaryKeyString());
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+        => _outbox.DropConfirmedAsync(state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public async Task<Outcome<QuestionSnapshot>> CreateAsync(QuestionInput input)
@@ -136,7 +125,4 @@ public sealed partial class QuestionGrain(
     }
 
     private static QuestionSnapshot? Current(QuestionState s) => s.Exists ? s.Question?.ToSnapshot(s.Version) : null;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the cleaned outbox of {Question} on deactivation")]
-    private static partial void LogOutboxCleanupFailed(ILogger logger, Exception exception, string question);
 }

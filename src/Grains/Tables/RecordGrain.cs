@@ -36,19 +36,8 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
     }
 
     /// <inheritdoc />
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (!state.IsLoaded || !_outbox.HasConfirmedSinceWrite || !state.RecordExists) return;
-        try
-        {
-            await state.WriteAsync();
-            _outbox.OnStateWritten();
-        }
-        catch (Exception e)
-        {
-            LogOutboxCleanupFailed(logger, e, this.GetPrimaryKeyString());
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+        => _outbox.DropConfirmedAsync(state.IsLoaded && state.RecordExists, state.WriteAsync);
 
     /// <inheritdoc />
     public async Task<Outcome<RecordSnapshot>> CreateNewAsync(string dataJson)
@@ -355,7 +344,4 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release an email reservation of {Record}")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string record);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the cleaned outbox of {Record} on deactivation")]
-    private static partial void LogOutboxCleanupFailed(ILogger logger, Exception exception, string record);
 }
