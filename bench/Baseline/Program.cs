@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 
-// The key-value benchmark's baseline: the same routes and JSON shapes as InMemoryDb's key-value API, served from a
+// The benchmarks' baseline (key-value routes here, the rinha routes in PessoasBaseline.cs): the same routes and JSON shapes as InMemoryDb's key-value API, served from a
 // ConcurrentDictionary in this process (no cluster, no persistence, no events): what one HTTP service can do here.
 //   dotnet bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll --urls http://127.0.0.1:5090
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -27,6 +27,7 @@ app.MapDelete("/api", (string? key) =>
     store.TryRemove(key, out _);
     return Results.Ok(new Written("deleted", DateTime.UtcNow.ToString("O")));
 });
+app.MapPessoasBaseline();
 app.Run();
 
 internal sealed record Pair([property: JsonPropertyName("key")] string Key, [property: JsonPropertyName("value")] string Value);

@@ -34,6 +34,7 @@ public static class RinhaLoadTest
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+    private const double WindowMs = 20_000;
 
     private enum Scenario
     {
@@ -79,10 +80,15 @@ public static class RinhaLoadTest
         };
         var global = new RequestStats("Global");
         var lag = new RequestStats("generator lag");
+        // Where in the run the tail happens: all requests by the 20 s window in which they finished.
+        var windows = new RequestStats[(int)(arrivals.Length == 0 ? 1 : arrivals[^1].AtMs / WindowMs + 2)];
+        for (var w = 0; w < windows.Length; w++) windows[w] = new RequestStats(FormattableString.Invariant($"{w * WindowMs / 1000}-{(w + 1) * WindowMs / 1000}s"));
+        var clock = new Stopwatch();
         void Record(string name, double ms, int? status, bool ok, string? error)
         {
             stats[name].Record(ms, status, ok, error);
             global.Record(ms, status, ok, error);
+            windows[Math.Min((int)(clock.Elapsed.TotalMilliseconds / WindowMs), windows.Length - 1)].Record(ms, status, ok, error);
         }
 
         var span = arrivals.Length == 0 ? 0 : arrivals[^1].AtMs / 1000;
@@ -90,7 +96,7 @@ public static class RinhaLoadTest
             $"rinha: {creations} criação, {arrivals.Count(a => a.Scenario == Scenario.BuscaValida)} busca válida, {arrivals.Count(a => a.Scenario == Scenario.BuscaInvalida)} busca inválida arrivals over {span:F1} s (rates x{settings.RateScale}, durations x{settings.TimeScale}); target {settings.BaseUrl}; expected people {rules.Created}"));
 
         var users = new List<Task>(arrivals.Length);
-        var clock = Stopwatch.StartNew();
+        clock.Start();
         var nextProgress = 10_000.0;
         var next = 0;
         while (next < arrivals.Length)
@@ -134,6 +140,8 @@ public static class RinhaLoadTest
             var errors = request.Errors.Count == 0 ? "" : "  errors: " + string.Join(", ", request.Errors.Select(e => $"{e.Key}: {e.Value}"));
             output.WriteLine($"{request.Name,-16}statuses {statuses}{errors}");
         }
+        output.WriteLine("by 20 s window of completion:");
+        foreach (var window in windows.Where(w => w.Total > 0)) output.WriteLine(window.Row(WindowMs / 1000.0));
         output.WriteLine(FormattableString.Invariant($"generator lag (start behind schedule): p99={lag.Percentile(99):F2}ms max={lag.Percentile(100):F2}ms"));
         var result = new RinhaResult(count, rules.Created, global.Percentile(99), global.Ko, requests);
         output.WriteLine(result.Summary);
