@@ -1,4 +1,4 @@
-using Orleans.Streams;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InMemoryDb.Grains.Events;
 
@@ -16,7 +16,7 @@ public sealed partial class EventOutbox
     private readonly Func<List<EventEnvelope>> _pending;
     private readonly ILogger _logger;
     private readonly string _source;
-    private IStreamProvider? _streams;
+    private EventStreamPublisher? _publisher;
     private IGrainTimer? _retryTimer;
 
     /// <summary>Creates the outbox of <paramref name="grain"/>; <paramref name="pending"/> returns the event list of its current state.</summary>
@@ -44,13 +44,12 @@ public sealed partial class EventOutbox
     /// <summary>Publishes <paramref name="events"/>, which must already be in the written state; starts the retry timer.</summary>
     public async Task PublishAsync(IReadOnlyList<EventEnvelope> events)
     {
-        _streams ??= _grain.GetStreamProvider(EventStreams.ProviderName);
+        _publisher ??= _grain.GrainContext.ActivationServices.GetRequiredService<EventStreamPublisher>();
         foreach (var item in events)
         {
             try
             {
-                var stream = _streams.GetStream<EventEnvelope>(StreamId.Create(EventStreams.Namespace, StreamKey(item)));
-                await stream.OnNextAsync(item);
+                await _publisher.PublishAsync(item);
             }
             catch (Exception e)
             {
@@ -96,10 +95,6 @@ public sealed partial class EventOutbox
             LogOutboxCleanupFailed(_logger, e, _source);
         }
     }
-
-    /// <summary>The event-log stream an event goes to: one per hash bucket of entity and key, so one entity's events stay in order.</summary>
-    public static string StreamKey(EventEnvelope item)
-        => Partitioning.Bucket(item.Entity + "/" + item.Key, EventStreams.Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the cleaned outbox of {Grain} on deactivation")]
     private static partial void LogOutboxCleanupFailed(ILogger logger, Exception exception, string grain);

@@ -110,6 +110,7 @@ public static class SiloBuilderExtensions
             }));
         });
         silo.AddMemoryGrainStorage(ProviderNames.PubSub);
+        services.AddSingleton<EventStreamPublisher>();
         services.AddSingleton<EventLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<EventLogWriter>());
         services.AddHostedService<DeadSiloEventRecovery>();
