@@ -13,6 +13,15 @@ PORT=${RINHA_PORT:-5083}
 DATA=${RINHA_DATA:-$ROOT/../shared/rinha}
 scripts/local-services.sh start
 for project in src/Api bench/InMemoryDb.Bench bench/Baseline; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
+# Starts one local process (a .NET dll and its arguments) on $PORT, logging to $LOG; stopped on exit.
+start_local() {
+  dotnet "$@" --urls "http://127.0.0.1:$PORT" > "$LOG" 2>&1 &
+  API=$!
+  trap 'kill $API 2>/dev/null; wait $API 2>/dev/null || true' EXIT
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
+  curl -sf "http://127.0.0.1:$PORT/health" >/dev/null || { echo "$1 did not start; see $LOG" >&2; exit 1; }
+  URL="http://127.0.0.1:$PORT"
+}
 if [ "${RINHA_TARGET:-single}" = cluster ]; then
   # deploy/cluster.sh: 2 silos (Redis clustering, PostgreSQL) and 2 APIs behind nginx; fresh data per run.
   export CLUSTER_PORT=${CLUSTER_PORT:-9999} CLUSTER_SERVICE_ID="rinha-$(date +%s)"
@@ -23,11 +32,7 @@ if [ "${RINHA_TARGET:-single}" = cluster ]; then
   DESCRIPTION="cluster (deploy/cluster.sh: 2 silos, 2 APIs behind nginx on port $CLUSTER_PORT), service $CLUSTER_SERVICE_ID"
 elif [ "${RINHA_TARGET:-single}" = baseline ]; then
   LOG="${TMPDIR:-/tmp}/inmemorydb-rinha-baseline-$PORT.log"
-  dotnet bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll --urls "http://127.0.0.1:$PORT" > "$LOG" 2>&1 &
-  API=$!
-  trap 'kill $API 2>/dev/null; wait $API 2>/dev/null || true' EXIT
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
-  URL="http://127.0.0.1:$PORT"
+  start_local bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll
   DESCRIPTION="baseline (bench/Baseline: a dictionary and a linear scan in one process, nothing persisted)"
 else
   eval "$(scripts/local-services.sh env)"
@@ -37,12 +42,7 @@ else
   export Orleans__ClusterId="rinha-$$" Orleans__ServiceId="rinha"
   export Logging__LogLevel__Default=Warning
   LOG="${TMPDIR:-/tmp}/inmemorydb-rinha-api-$PORT.log"
-  dotnet src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --contentRoot "$ROOT/src/Api/bin/Release/net10.0" --urls "http://127.0.0.1:$PORT" > "$LOG" 2>&1 &
-  API=$!
-  trap 'kill $API 2>/dev/null; wait $API 2>/dev/null || true' EXIT
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
-  curl -sf "http://127.0.0.1:$PORT/health" >/dev/null || { echo "the API did not start; see $LOG" >&2; exit 1; }
-  URL="http://127.0.0.1:$PORT"
+  start_local src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --contentRoot "$ROOT/src/Api/bin/Release/net10.0"
   DESCRIPTION="single node, database $DB; API log $LOG"
 fi
 mkdir -p bench/results

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 
-// The benchmarks' baseline (key-value routes here, the rinha routes in PessoasBaseline.cs): the same routes and JSON shapes as InMemoryDb's key-value API, served from a
-// ConcurrentDictionary in this process (no cluster, no persistence, no events): what one HTTP service can do here.
+// The benchmarks' baseline: what one HTTP service can do here, with no cluster, no persistence and no events.
+// InMemoryDb's key-value routes and JSON shapes over a ConcurrentDictionary (below) and the rinha routes over a
+// dictionary and a linear scan (PessoasBaseline.cs).
 //   dotnet bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll --urls http://127.0.0.1:5090
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);

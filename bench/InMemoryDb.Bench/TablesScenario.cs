@@ -10,7 +10,6 @@ namespace InMemoryDb.Bench;
 /// Issue 2's benchmark over HTTP: single-record create/get/update at a fixed rate (p50/p99), the durable create
 /// ceiling, a dump of N records and a join of N users × N orders.
 /// </summary>
-
 public static class TablesScenario
 {
     private const int WarmUpRuns = 5;

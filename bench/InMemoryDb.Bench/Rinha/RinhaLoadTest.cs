@@ -80,7 +80,7 @@ public static class RinhaLoadTest
         };
         var global = new RequestStats("Global");
         var lag = new RequestStats("generator lag");
-        // Where in the run the tail happens: all requests by the 20 s window in which they finished.
+        // Where in the run the tail happens: all requests by the window of WindowMs in which they finished.
         var windows = new RequestStats[(int)(arrivals.Length == 0 ? 1 : arrivals[^1].AtMs / WindowMs + 2)];
         for (var w = 0; w < windows.Length; w++) windows[w] = new RequestStats(FormattableString.Invariant($"{w * WindowMs / 1000}-{(w + 1) * WindowMs / 1000}s"));
         var clock = new Stopwatch();
@@ -140,7 +140,7 @@ public static class RinhaLoadTest
             var errors = request.Errors.Count == 0 ? "" : "  errors: " + string.Join(", ", request.Errors.Select(e => $"{e.Key}: {e.Value}"));
             output.WriteLine($"{request.Name,-16}statuses {statuses}{errors}");
         }
-        output.WriteLine("by 20 s window of completion:");
+        output.WriteLine(FormattableString.Invariant($"by {WindowMs / 1000} s window of completion:"));
         foreach (var window in windows.Where(w => w.Total > 0)) output.WriteLine(window.Row(WindowMs / 1000.0));
         output.WriteLine(FormattableString.Invariant($"generator lag (start behind schedule): p99={lag.Percentile(99):F2}ms max={lag.Percentile(100):F2}ms"));
         var result = new RinhaResult(count, rules.Created, global.Percentile(99), global.Ko, requests);

@@ -29,7 +29,7 @@ public sealed partial class EventOutbox
     }
 
     /// <summary>True when events were confirmed since the state was last written (the stored outbox is stale).</summary>
-    public bool HasConfirmedSinceWrite { get; private set; }
+    private bool HasConfirmedSinceWrite { get; set; }
 
     /// <summary>A new event of this grain, carrying the current correlation id (or a new one).</summary>
     public EventEnvelope NewEvent(string method, string entity, string key, string contentJson, DateTimeOffset timestamp)

@@ -23,7 +23,7 @@ public sealed class EventStreamPublisher(IServiceProvider services)
     }
 
     /// <summary>The event-log stream an event goes to: one per hash bucket of entity and key, so one entity's events stay in order.</summary>
-    public static int StreamKey(EventEnvelope item) => Partitioning.Bucket(item.Entity + "/" + item.Key, EventStreams.Partitions);
+    private static int StreamKey(EventEnvelope item) => Partitioning.Bucket(item.Entity + "/" + item.Key, EventStreams.Partitions);
 
     private IAsyncStream<EventEnvelope> Resolve(int key)
     {
