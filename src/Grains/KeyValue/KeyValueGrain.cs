@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Persistence;
 using Orleans.Storage;
 
 namespace InMemoryDb.Grains.KeyValue;
@@ -111,15 +112,22 @@ public sealed partial class KeyValueGrain(
         {
             await state.WriteStateAsync();
         }
-        catch (Exception e)
+        catch (InconsistentStateException)
         {
             state.State = current;
-            if (e is InconsistentStateException) DeactivateOnIdle();
+            DeactivateOnIdle();
             throw;
+        }
+        catch (Exception e)
+        {
+            // The write may have been applied: the stored state decides (see WriteReadBack).
+            var fate = await WriteReadBack.ResolveAsync(this, state.ReadStateAsync, () => state.State.Outbox.Exists(o => o.EventId == item.EventId), FollowThroughAsync, logger, e);
+            if (fate == WriteFate.Unknown) state.State = current;
+            if (fate != WriteFate.Written) throw;
         }
         _outbox.OnStateWritten();
         // The index and the event log are independent: update one while publishing to the other.
-        await Task.WhenAll(ApplyToIndexAsync(next), _outbox.PublishAsync([item]));
+        await Task.WhenAll(ApplyToIndexAsync(state.State), _outbox.PublishAsync([item]));
         return Outcome<KeyValueWriteResult>.Ok(new KeyValueWriteResult(applied, timestamp));
     }
 
@@ -144,6 +152,10 @@ public sealed partial class KeyValueGrain(
         _loadedForNextCall = false;
         return loaded;
     }
+
+    /// <summary>After a write's fate became known late: what an acknowledged write does, for whatever is stored.</summary>
+    private Task FollowThroughAsync()
+        => state.State.Version == 0 ? Task.CompletedTask : Task.WhenAll(ApplyToIndexAsync(state.State), _outbox.PublishPendingAsync());
 
     private async Task ApplyToIndexAsync(KeyValueState next)
     {

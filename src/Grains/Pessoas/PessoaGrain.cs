@@ -81,10 +81,17 @@ public sealed partial class PessoaGrain : Grain, IPessoaGrain, IEventSourceGrain
             await LoadAsync();
             return Taken();
         }
-        catch
+        catch (Exception e)
         {
-            _state.State = previous;
-            throw;
+            // The insert may have been applied: the stored state decides (see WriteReadBack).
+            var fate = await WriteReadBack.ResolveAsync(this, ReadAgainAsync, () => _state.State.Outbox.Exists(o => o.EventId == item.EventId), FollowThroughAsync, _logger, e);
+            if (fate == WriteFate.NotWritten && _state.RecordExists && ToPessoa(_id, _state.State) is { } stored)
+            {
+                // Not ours: another activation stored this apelido's person meanwhile.
+                _pessoa = stored;
+                return Taken();
+            }
+            if (fate != WriteFate.Written) throw;
         }
 
         _outbox.OnStateWritten();
@@ -127,6 +134,21 @@ public sealed partial class PessoaGrain : Grain, IPessoaGrain, IEventSourceGrain
             return;
         }
         await _outbox.PublishPendingAsync();
+    }
+
+    /// <summary>Reads the state again (forgotten until the read works, so a request in between reads it too).</summary>
+    private Task ReadAgainAsync()
+    {
+        _state.Forget();
+        return _state.LoadAsync();
+    }
+
+    /// <summary>After a create's fate became known late: if the person is stored, what an acknowledged create does.</summary>
+    private async Task FollowThroughAsync()
+    {
+        _pessoa = _state.RecordExists ? ToPessoa(_id, _state.State) : null;
+        if (_pessoa is null) return;
+        await Task.WhenAll(IndexAsync(_pessoa), _outbox.PublishPendingAsync());
     }
 
     private async Task IndexAsync(Pessoa pessoa)

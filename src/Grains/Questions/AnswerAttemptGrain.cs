@@ -1,4 +1,5 @@
 using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Persistence;
 using InMemoryDb.Questions;
 using Orleans.Storage;
 
@@ -97,19 +98,40 @@ public sealed partial class AnswerAttemptGrain(
         {
             await state.WriteStateAsync();
         }
-        catch (Exception e)
+        catch (InconsistentStateException)
         {
             state.State = previous;
-            if (e is InconsistentStateException) DeactivateOnIdle();
+            DeactivateOnIdle();
             throw;
         }
+        catch (Exception e)
+        {
+            // The write may have been applied: the stored state decides (see WriteReadBack). A write is recognised
+            // by its event, or (a bulk delete, which has none) by its version and operation.
+            var fate = await WriteReadBack.ResolveAsync(this, state.ReadStateAsync, () => item is null
+                ? state.State.Version == next.Version && state.State.DeletedBy == next.DeletedBy
+                : state.State.Outbox.Exists(o => o.EventId == item.EventId), FollowThroughAsync, logger, e);
+            state.State = fate switch { WriteFate.Unknown => previous, _ => state.State };
+            _snapshot = Current(state.State);
+            if (fate != WriteFate.Written) throw;
+        }
         _outbox.OnStateWritten();
-        _snapshot = Current(next);
+        _snapshot = Current(state.State);
+        await Task.WhenAll(ApplyToPartitionAsync(), item is null ? Task.CompletedTask : _outbox.PublishAsync([item]));
+    }
+
+    /// <summary>After a write's fate became known late: what an acknowledged write does, for whatever is stored.</summary>
+    private Task FollowThroughAsync()
+    {
+        _snapshot = Current(state.State);
+        return state.State.Version == 0 ? Task.CompletedTask : Task.WhenAll(ApplyToPartitionAsync(), _outbox.PublishPendingAsync());
+    }
+
+    private Task ApplyToPartitionAsync()
+    {
         var key = this.GetPrimaryKeyString();
-        var snapshot = _snapshot;
-        await Task.WhenAll(
-            PartitionApply.RunAsync(() => GrainFactory.GetGrain<IAnswerPartitionGrain>(IndexPartitions.Of(key)).ApplyAsync(key, next.Version, snapshot), key, logger),
-            item is null ? Task.CompletedTask : _outbox.PublishAsync([item]));
+        var (version, snapshot) = (state.State.Version, _snapshot);
+        return PartitionApply.RunAsync(() => GrainFactory.GetGrain<IAnswerPartitionGrain>(IndexPartitions.Of(key)).ApplyAsync(key, version, snapshot), key, logger);
     }
 
     private static AnswerSnapshot? Current(AnswerState s) => s.Exists ? s.Answer?.ToSnapshot(s.Version) : null;

@@ -103,9 +103,10 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         }
         catch (Exception e)
         {
-            // An insert refused because a row exists (an insert-first create, see CreateNewAsync) keeps the
-            // reservation: the stored record may be its owner. If it is not, the lease lapses and it is taken over.
-            if (email is not null && e is not InconsistentStateException) await ReleaseQuietlyAsync(email);
+            // The reservation is released only when the write surely did not happen. Kept: an insert refused because
+            // a row exists (an insert-first create, see CreateNewAsync; the stored record may be its owner), and a
+            // write whose fate is unknown. If the record does not hold the email, the lease lapses and it is taken over.
+            if (email is not null && e is not InconsistentStateException && HoldsEmail(email) == false) await ReleaseQuietlyAsync(email);
             throw;
         }
         return Outcome<RecordSnapshot>.Created(_snapshot!);
@@ -179,7 +180,7 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         }
         catch
         {
-            if (emailChanged) await ReleaseQuietlyAsync(newEmail!);
+            if (emailChanged && HoldsEmail(newEmail!) == false) await ReleaseQuietlyAsync(newEmail!);
             throw;
         }
         if (emailChanged && oldEmail is not null) await ReleaseQuietlyAsync(oldEmail);
@@ -245,17 +246,46 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         {
             await state.WriteAsync();
         }
-        catch (Exception e)
+        catch (InconsistentStateException)
         {
             state.State = previous;
-            if (e is InconsistentStateException) DeactivateOnIdle();
+            DeactivateOnIdle();
             throw;
         }
+        catch (Exception e)
+        {
+            // The write may have been applied: the stored state decides (see WriteReadBack).
+            _snapshot = null;
+            var fate = await WriteReadBack.ResolveAsync(this, ReadAgainAsync, () => state.State.Outbox.Exists(o => o.EventId == item.EventId), FollowThroughAsync, logger, e);
+            if (fate != WriteFate.Written)
+            {
+                if (fate == WriteFate.NotWritten) _snapshot = Snapshot(state.State);
+                throw;
+            }
+        }
         _outbox.OnStateWritten();
-        _snapshot = Snapshot(next);
+        _snapshot = Snapshot(state.State);
         // The index and the event log are independent: update one while publishing to the other.
         await Task.WhenAll(ApplyToPartitionAsync(next.Version), _outbox.PublishAsync([item]));
     }
+
+    /// <summary>Reads the state again (forgotten until the read works, so a request in between reads it too).</summary>
+    private Task ReadAgainAsync()
+    {
+        state.Forget();
+        return state.LoadAsync();
+    }
+
+    /// <summary>After a write's fate became known late: what an acknowledged write does, for whatever is stored.</summary>
+    private async Task FollowThroughAsync()
+    {
+        _snapshot = Snapshot(state.State);
+        await Task.WhenAll(ApplyToPartitionAsync(state.State.Version), _outbox.PublishPendingAsync());
+    }
+
+    /// <summary>True when the state is known (read or written) and the record holds <paramref name="email"/>; null when not known.</summary>
+    private bool? HoldsEmail(string email)
+        => state.IsLoaded ? state.State.Exists && state.State.Data is { } data && EmailOf(data) == email : null;
 
     private async Task ApplyToPartitionAsync(long version)
     {

@@ -1,11 +1,14 @@
 using InMemoryDb.Silo.Hosting;
+using InMemoryDb.Grains;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace InMemoryDb.Tests.Infrastructure;
 
 /// <summary>An in-process test cluster (one silo) with the service's grains and in-memory storage.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     /// <summary>The cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -24,13 +27,44 @@ public sealed class ClusterFixture : IAsyncLifetime
             .AddInMemoryCollection(new Dictionary<string, string?> { ["InMemoryDb:Passwords:Iterations"] = "1000" })
             .Build();
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddInMemoryDbGrains(configuration));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddInMemoryDbGrains(configuration);
+            ConfigureSilo(silo);
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     /// <inheritdoc />
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Changes the silo's services after the service's own (a test double for a provider).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+}
+
+/// <summary>A <see cref="ClusterFixture"/> whose grain storage fails on demand (<see cref="FaultyGrainStorage"/>).</summary>
+public sealed class FaultyStorageClusterFixture : ClusterFixture
+{
+    /// <summary>The silo's grain storage.</summary>
+    public FaultyGrainStorage Storage => SiloService<FaultyGrainStorage>();
+
+    /// <inheritdoc />
+    protected override void ConfigureSilo(ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton<FaultyGrainStorage>();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(ProviderNames.Storage, (sp, _) => sp.GetRequiredService<FaultyGrainStorage>());
+    }
+}
+
+/// <summary>The collection sharing <see cref="FaultyStorageClusterFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class FaultyStorageCollection : ICollectionFixture<FaultyStorageClusterFixture>
+{
+    /// <summary>The collection name.</summary>
+    public const string Name = "faulty storage";
 }
 
 /// <summary>The collection sharing <see cref="ClusterFixture"/>.</summary>
