@@ -5,6 +5,7 @@ using InMemoryDb.Bench;
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- rinha [--url http://127.0.0.1:9999] [--data ../shared/rinha] [--rate-scale 1] [--time-scale 1] [--seed 2023]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- tables [--url http://127.0.0.1:5080] [--records 100000] [--rate 1000] [--seconds 20] [--repeats 5]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- questions [--url http://127.0.0.1:5080] [--questions 1000] [--users 100] [--attempts 10]
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- closed [--method POST] [--path /api/v1/data/t] [--body JSON] [--requests 20000] [--concurrency 64]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- kv [--url http://127.0.0.1:5080] [--phase all] (see KvScenario; bench/run-kv.sh runs it)
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1));
@@ -23,6 +24,8 @@ return command switch
     "kv" => await KvScenario.RunAsync(url, options),
     "probe" => await Probe(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""), options.Int("keys", 1000),
         options.Double("rate", 1000), options.Int("seconds", 10), options.Int("rounds", 3)),
+    "closed" => await Closed(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""),
+        options.Int("requests", 20_000), options.Int("concurrency", 64), options.Int("rounds", 3)),
     _ => Usage(),
 };
 
@@ -45,12 +48,35 @@ static async Task<int> Probe(string url, string method, string path, string body
     return 0;
 }
 
+// Sends --requests requests with --concurrency in flight (closed loop), several rounds: the throughput ceiling of
+// one route. "{i}" in the path or body becomes a number unique across rounds, "{run}" a word unique to this run.
+static async Task<int> Closed(string url, string method, string path, string body, int requests, int concurrency, int rounds)
+{
+    using var http = LoadRunner.Client(url);
+    var run = Guid.NewGuid().ToString("N")[..8];
+    for (var round = 1; round <= rounds; round++)
+    {
+        var offset = (round - 1) * requests;
+        var stats = await LoadRunner.ClosedAsync($"{method} {path} c={concurrency} #{round}", http, concurrency, requests, i =>
+        {
+            var key = (offset + i).ToString(CultureInfo.InvariantCulture);
+            string Fill(string text) => text.Replace("{i}", key, StringComparison.Ordinal).Replace("{run}", run, StringComparison.Ordinal);
+            var request = new HttpRequestMessage(new HttpMethod(method), Fill(path));
+            if (body.Length > 0) request.Content = new StringContent(Fill(body), System.Text.Encoding.UTF8, "application/json");
+            return request;
+        });
+        Console.WriteLine(stats);
+    }
+    return 0;
+}
+
 static int Usage()
 {
     Console.Error.WriteLine("usage: InMemoryDb.Bench tables [--url URL] [--records N] [--rate R] [--seconds S] [--repeats K]");
     Console.Error.WriteLine("       InMemoryDb.Bench questions [--url URL] [--questions N] [--users U] [--attempts K] [--rounds R]");
     Console.Error.WriteLine("       InMemoryDb.Bench kv [--url URL] [--phase seed|run|all] [--name LABEL] [--keys N] [--hot N] [--requests N] [--concurrency C] [--rate R] [--seconds S]");
     Console.Error.WriteLine("       InMemoryDb.Bench probe [--url URL] [--method GET] [--path /health] [--body JSON] [--keys N] [--rate R] [--seconds S] [--rounds K]");
+    Console.Error.WriteLine("       InMemoryDb.Bench closed [--url URL] [--method GET] [--path /health] [--body JSON] [--requests N] [--concurrency C] [--rounds K]");
     Console.Error.WriteLine("       InMemoryDb.Bench rinha [--url URL] [--data DIR] [--rate-scale X] [--time-scale Y] [--seed N]");
     return 2;
 }

@@ -50,6 +50,7 @@ public static partial class PostgresSchema
 
         builder.Database = "postgres";
         builder.Pooling = false;
+        builder.Multiplexing = false;
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
