@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -83,27 +84,42 @@ public sealed partial class TableGrain : Grain, ITableGrain
         }
 
         // Hash the right side by key (each group in id order), then walk the left side in id order:
-        // the pairs come out ordered by (left id, right id) without sorting them.
-        var byKey = new Dictionary<string, List<RecordSnapshot>>(StringComparer.Ordinal);
+        // the pairs come out ordered by (left id, right id) without sorting them. Most keys match one record:
+        // only keys matching several get a list.
+        var single = new Dictionary<string, RecordSnapshot>(right.Sum(s => s.Records.Count), StringComparer.Ordinal);
+        Dictionary<string, List<RecordSnapshot>>? several = null;
         foreach (var side in right)
         {
             foreach (var (joinKey, record) in side.Records)
             {
-                if (!byKey.TryGetValue(joinKey, out var list)) byKey[joinKey] = list = new List<RecordSnapshot>(1);
-                list.Add(record);
+                ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(single, joinKey, out var exists);
+                if (!exists)
+                {
+                    first = record;
+                    continue;
+                }
+                several ??= new Dictionary<string, List<RecordSnapshot>>(StringComparer.Ordinal);
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(several, joinKey, out var listed);
+                if (!listed) list = [first!];
+                list!.Add(record);
             }
         }
-        foreach (var list in byKey.Values)
+        foreach (var list in several?.Values ?? Enumerable.Empty<List<RecordSnapshot>>())
         {
-            if (list.Count > 1) list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+            list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
         }
 
-        var pairs = new List<JoinPair>();
-        foreach (var (joinKey, record) in Merge(left.Select(s => s.Records).ToArray(), k => k.Record.Id, left.Sum(s => s.Records.Count)))
+        var leftCount = left.Sum(s => s.Records.Count);
+        var pairs = new List<JoinPair>(Math.Min(leftCount, single.Count));
+        foreach (var (joinKey, record) in Merge(left.Select(s => s.Records).ToArray(), k => k.Record.Id, leftCount))
         {
-            if (byKey.TryGetValue(joinKey, out var matches))
+            if (several is not null && several.TryGetValue(joinKey, out var matches))
             {
                 foreach (var match in matches) pairs.Add(new JoinPair(record, match));
+            }
+            else if (single.TryGetValue(joinKey, out var match))
+            {
+                pairs.Add(new JoinPair(record, match));
             }
         }
         return Outcome<IReadOnlyList<JoinPair>>.Ok(pairs);
@@ -126,20 +142,45 @@ public sealed partial class TableGrain : Grain, ITableGrain
     /// <summary>The first <paramref name="take"/> items of runs sorted by <paramref name="id"/> (ordinal), merged in order.</summary>
     private static T[] Merge<T>(IReadOnlyList<T>[] runs, Func<T, string> id, int take)
     {
+        // A binary min-heap of run numbers, ordered by the id at each run's head (kept in heads/ids).
         var result = new T[take];
         var heads = new int[runs.Length];
-        var queue = new PriorityQueue<int, string>(runs.Length, StringComparer.Ordinal);
-        for (var i = 0; i < runs.Length; i++)
+        var ids = new string[runs.Length];
+        var heap = new int[runs.Length];
+        var size = 0;
+        for (var run = 0; run < runs.Length; run++)
         {
-            if (runs[i].Count > 0) queue.Enqueue(i, id(runs[i][0]));
+            if (runs[run].Count == 0) continue;
+            ids[run] = id(runs[run][0]);
+            heap[size++] = run;
         }
+        for (var i = size / 2 - 1; i >= 0; i--) SiftDown(heap, size, i, ids);
+
         for (var n = 0; n < take; n++)
         {
-            var run = queue.Dequeue();
-            result[n] = runs[run][heads[run]++];
-            if (heads[run] < runs[run].Count) queue.Enqueue(run, id(runs[run][heads[run]]));
+            var run = heap[0];
+            var items = runs[run];
+            result[n] = items[heads[run]++];
+            if (heads[run] < items.Count) ids[run] = id(items[heads[run]]);
+            else heap[0] = heap[--size];
+            SiftDown(heap, size, 0, ids);
         }
         return result;
+    }
+
+    private static void SiftDown(int[] heap, int size, int at, string[] ids)
+    {
+        var item = heap[at];
+        while (true)
+        {
+            var child = 2 * at + 1;
+            if (child >= size) break;
+            if (child + 1 < size && string.CompareOrdinal(ids[heap[child + 1]], ids[heap[child]]) < 0) child++;
+            if (string.CompareOrdinal(ids[heap[child]], ids[item]) >= 0) break;
+            heap[at] = heap[child];
+            at = child;
+        }
+        heap[at] = item;
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$", RegexOptions.CultureInvariant)]

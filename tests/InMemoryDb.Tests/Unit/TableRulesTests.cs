@@ -137,4 +137,20 @@ public sealed class TableRulesTests
         Assert.Equal(ok, ETags.TryParseIfMatch(header, out var parsed));
         Assert.Equal(version, parsed);
     }
+
+    [Fact]
+    public void TimestampsAreIsoUtcWithMicroseconds()
+    {
+        var random = new Random(7);
+        DateTimeOffset[] values =
+        [
+            DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new(2026, 11, 27, 10, 50, 21, TimeSpan.FromHours(-3)),
+            .. Enumerable.Range(0, 1000).Select(_ => new DateTimeOffset(random.NextInt64(DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks), TimeSpan.Zero)),
+        ];
+        foreach (var value in values)
+        {
+            Assert.Equal(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture), RecordJson.Timestamp(value));
+        }
+        Assert.Equal("2026-11-27T13:50:21.000000Z", RecordJson.Timestamp(new DateTimeOffset(2026, 11, 27, 10, 50, 21, TimeSpan.FromHours(-3))));
+    }
 }
