@@ -6,6 +6,7 @@ using InMemoryDb.Bench;
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- tables [--url http://127.0.0.1:5080] [--records 100000] [--rate 1000] [--seconds 20] [--repeats 5]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- questions [--url http://127.0.0.1:5080] [--questions 1000] [--users 100] [--attempts 10]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- closed [--method POST] [--path /api/v1/data/t] [--body JSON] [--requests 20000] [--concurrency 64]
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- fetch [--path /api/v1/join/users/orders/user_id] [--repeats 5]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- kv [--url http://127.0.0.1:5080] [--phase all] (see KvScenario; bench/run-kv.sh runs it)
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1));
@@ -26,6 +27,7 @@ return command switch
         options.Double("rate", 1000), options.Int("seconds", 10), options.Int("rounds", 3)),
     "closed" => await Closed(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""),
         options.Int("requests", 20_000), options.Int("concurrency", 64), options.Int("rounds", 3)),
+    "fetch" => await Fetch(url, options.Get("path", "/health"), options.Int("repeats", 5)),
     _ => Usage(),
 };
 
@@ -70,6 +72,14 @@ static async Task<int> Closed(string url, string method, string path, string bod
     return 0;
 }
 
+// GETs one (large) answer --repeats times in a row, timed to its last byte: e.g. a join or a dump of a running API.
+static async Task<int> Fetch(string url, string path, int repeats)
+{
+    using var http = LoadRunner.Client(url);
+    Console.WriteLine(TablesScenario.Line($"GET {path}", await TablesScenario.TimeAsync(repeats, http, path), -1));
+    return 0;
+}
+
 static int Usage()
 {
     Console.Error.WriteLine("usage: InMemoryDb.Bench tables [--url URL] [--records N] [--rate R] [--seconds S] [--repeats K]");
@@ -77,6 +87,7 @@ static int Usage()
     Console.Error.WriteLine("       InMemoryDb.Bench kv [--url URL] [--phase seed|run|all] [--name LABEL] [--keys N] [--hot N] [--requests N] [--concurrency C] [--rate R] [--seconds S]");
     Console.Error.WriteLine("       InMemoryDb.Bench probe [--url URL] [--method GET] [--path /health] [--body JSON] [--keys N] [--rate R] [--seconds S] [--rounds K]");
     Console.Error.WriteLine("       InMemoryDb.Bench closed [--url URL] [--method GET] [--path /health] [--body JSON] [--requests N] [--concurrency C] [--rounds K]");
+    Console.Error.WriteLine("       InMemoryDb.Bench fetch [--url URL] [--path /api/v1/dump/t] [--repeats K]");
     Console.Error.WriteLine("       InMemoryDb.Bench rinha [--url URL] [--data DIR] [--rate-scale X] [--time-scale Y] [--seed N]");
     return 2;
 }
