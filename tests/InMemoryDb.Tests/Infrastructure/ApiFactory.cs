@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InMemoryDb.Tests.Infrastructure;
 
@@ -7,7 +9,8 @@ namespace InMemoryDb.Tests.Infrastructure;
 /// Hosts the API with its co-hosted silo on free ports. Without a connection string it is the embedded
 /// default (memory); with one, it is the persistent single node on the test PostgreSQL.
 /// </summary>
-public sealed class ApiFactory(string? postgres = null, string? serviceId = null, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ApiFactory(
+    string? postgres = null, string? serviceId = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     /// <summary>The Orleans service id the data is stored under.</summary>
@@ -32,5 +35,6 @@ public sealed class ApiFactory(string? postgres = null, string? serviceId = null
         {
             builder.UseSetting(key, value);
         }
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using InMemoryDb.Grains;
 using InMemoryDb.Grains.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
 namespace InMemoryDb.Tests.Infrastructure;
@@ -15,11 +17,31 @@ public enum WriteFault
 }
 
 /// <summary>
-/// The embedded grain storage with faults injected on demand: the next write of one grain state fails as armed,
-/// and then its next <c>failedReads</c> reads fail too (storage still unreachable when the grain reads back).
+/// A grain storage (the embedded one, or the ADO.NET provider on PostgreSQL) with faults injected on demand: the next
+/// write of one grain state fails as armed, and then its next <c>failedReads</c> reads fail too (storage still
+/// unreachable when the grain reads back).
 /// </summary>
-public sealed class FaultyGrainStorage(InMemoryGrainStorage inner) : IGrainStorage
+public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>Wraps the embedded storage.</summary>
+    public FaultyGrainStorage(InMemoryGrainStorage memory)
+        : this((IGrainStorage)memory)
+    {
+    }
+
+    /// <summary>Replaces the service's grain storage in <paramref name="services"/> by one wrapping it.</summary>
+    public static void Decorate(IServiceCollection services)
+    {
+        var original = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, ProviderNames.Storage));
+        services.Remove(original);
+        services.AddKeyedSingleton<IGrainStorage>(ProviderNames.Storage, (sp, key) => new FaultyGrainStorage(original.KeyedImplementationFactory is { } create
+            ? (IGrainStorage)create(sp, key)
+            : (IGrainStorage)(original.KeyedImplementationInstance ?? ActivatorUtilities.CreateInstance(sp, original.KeyedImplementationType!))));
+    }
+
+    /// <inheritdoc />
+    public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
+
     private readonly ConcurrentDictionary<(string StateName, string Key), Fault> _armed = new();
 
     /// <summary>Arms one fault for the next write of state <paramref name="stateName"/> of the grain keyed <paramref name="key"/>.</summary>
