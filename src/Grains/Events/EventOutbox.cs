@@ -38,6 +38,9 @@ public sealed partial class EventOutbox
     /// <summary>Call after the state (with the pending events) was written.</summary>
     public void OnStateWritten() => HasConfirmedSinceWrite = false;
 
+    /// <summary>True when <paramref name="item"/> is in the current state's outbox (after a read: the write that carried it was stored).</summary>
+    public bool Holds(EventEnvelope item) => _pending().Exists(e => e.EventId == item.EventId);
+
     /// <summary>Publishes every pending event (on activation, and by the retry timer).</summary>
     public Task PublishPendingAsync() => _pending().Count == 0 ? Task.CompletedTask : PublishAsync(_pending().ToArray());
 

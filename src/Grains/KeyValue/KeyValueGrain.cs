@@ -121,7 +121,7 @@ public sealed partial class KeyValueGrain(
         catch (Exception e)
         {
             // The write may have been applied: the stored state decides (see WriteReadBack).
-            var fate = await WriteReadBack.ResolveAsync(this, state.ReadStateAsync, () => state.State.Outbox.Exists(o => o.EventId == item.EventId), FollowThroughAsync, logger, e);
+            var fate = await WriteReadBack.ResolveAsync(this, state.ReadStateAsync, () => _outbox.Holds(item), FollowThroughAsync, logger, e);
             if (fate == WriteFate.Unknown) state.State = current;
             if (fate != WriteFate.Written) throw;
         }

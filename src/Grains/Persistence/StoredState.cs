@@ -50,6 +50,13 @@ public sealed class StoredState<T>(IGrainStorage storage, string stateName, Grai
     /// <summary>Forgets the state, so the next <see cref="LoadAsync"/> reads it again.</summary>
     public void Forget() => _loading = null;
 
+    /// <summary>Reads the state again; until that read works the state stays forgotten, so any caller reads it too.</summary>
+    public Task ReloadAsync()
+    {
+        Forget();
+        return LoadAsync();
+    }
+
     /// <summary>Writes the state (optimistically, by version).</summary>
     public Task WriteAsync() => storage.WriteStateAsync(stateName, grainId, this);
 }

@@ -84,7 +84,7 @@ public sealed partial class PessoaGrain : Grain, IPessoaGrain, IEventSourceGrain
         catch (Exception e)
         {
             // The insert may have been applied: the stored state decides (see WriteReadBack).
-            var fate = await WriteReadBack.ResolveAsync(this, ReadAgainAsync, () => _state.State.Outbox.Exists(o => o.EventId == item.EventId), FollowThroughAsync, _logger, e);
+            var fate = await WriteReadBack.ResolveAsync(this, _state.ReloadAsync, () => _outbox.Holds(item), FollowThroughAsync, _logger, e);
             if (fate == WriteFate.NotWritten && _state.RecordExists && ToPessoa(_id, _state.State) is { } stored)
             {
                 // Not ours: another activation stored this apelido's person meanwhile.
@@ -134,13 +134,6 @@ public sealed partial class PessoaGrain : Grain, IPessoaGrain, IEventSourceGrain
             return;
         }
         await _outbox.PublishPendingAsync();
-    }
-
-    /// <summary>Reads the state again (forgotten until the read works, so a request in between reads it too).</summary>
-    private Task ReadAgainAsync()
-    {
-        _state.Forget();
-        return _state.LoadAsync();
     }
 
     /// <summary>After a create's fate became known late: if the person is stored, what an acknowledged create does.</summary>

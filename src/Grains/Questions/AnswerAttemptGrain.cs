@@ -110,10 +110,13 @@ public sealed partial class AnswerAttemptGrain(
             // by its event, or (a bulk delete, which has none) by its version and operation.
             var fate = await WriteReadBack.ResolveAsync(this, state.ReadStateAsync, () => item is null
                 ? state.State.Version == next.Version && state.State.DeletedBy == next.DeletedBy
-                : state.State.Outbox.Exists(o => o.EventId == item.EventId), FollowThroughAsync, logger, e);
-            state.State = fate switch { WriteFate.Unknown => previous, _ => state.State };
-            _snapshot = Current(state.State);
-            if (fate != WriteFate.Written) throw;
+                : _outbox.Holds(item), FollowThroughAsync, logger, e);
+            if (fate == WriteFate.Unknown) state.State = previous;
+            if (fate != WriteFate.Written)
+            {
+                _snapshot = Current(state.State);
+                throw;
+            }
         }
         _outbox.OnStateWritten();
         _snapshot = Current(state.State);

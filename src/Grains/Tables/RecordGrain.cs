@@ -256,7 +256,7 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         {
             // The write may have been applied: the stored state decides (see WriteReadBack).
             _snapshot = null;
-            var fate = await WriteReadBack.ResolveAsync(this, ReadAgainAsync, () => state.State.Outbox.Exists(o => o.EventId == item.EventId), FollowThroughAsync, logger, e);
+            var fate = await WriteReadBack.ResolveAsync(this, state.ReloadAsync, () => _outbox.Holds(item), FollowThroughAsync, logger, e);
             if (fate != WriteFate.Written)
             {
                 if (fate == WriteFate.NotWritten) _snapshot = Snapshot(state.State);
@@ -267,13 +267,6 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         _snapshot = Snapshot(state.State);
         // The index and the event log are independent: update one while publishing to the other.
         await Task.WhenAll(ApplyToPartitionAsync(next.Version), _outbox.PublishAsync([item]));
-    }
-
-    /// <summary>Reads the state again (forgotten until the read works, so a request in between reads it too).</summary>
-    private Task ReadAgainAsync()
-    {
-        state.Forget();
-        return state.LoadAsync();
     }
 
     /// <summary>After a write's fate became known late: what an acknowledged write does, for whatever is stored.</summary>

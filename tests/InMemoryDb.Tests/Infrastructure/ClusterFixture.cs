@@ -49,14 +49,11 @@ public class ClusterFixture : IAsyncLifetime
 public sealed class FaultyStorageClusterFixture : ClusterFixture
 {
     /// <summary>The silo's grain storage.</summary>
-    public FaultyGrainStorage Storage => SiloService<FaultyGrainStorage>();
+    public FaultyGrainStorage Storage
+        => (FaultyGrainStorage)Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress).GetRequiredKeyedService<IGrainStorage>(ProviderNames.Storage);
 
     /// <inheritdoc />
-    protected override void ConfigureSilo(ISiloBuilder silo)
-    {
-        silo.Services.AddSingleton<FaultyGrainStorage>();
-        silo.Services.AddKeyedSingleton<IGrainStorage>(ProviderNames.Storage, (sp, _) => sp.GetRequiredService<FaultyGrainStorage>());
-    }
+    protected override void ConfigureSilo(ISiloBuilder silo) => FaultyGrainStorage.Decorate(silo.Services);
 }
 
 /// <summary>The collection sharing <see cref="FaultyStorageClusterFixture"/>.</summary>

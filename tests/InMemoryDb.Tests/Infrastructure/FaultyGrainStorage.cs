@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using InMemoryDb.Grains;
-using InMemoryDb.Grains.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
@@ -23,12 +22,6 @@ public enum WriteFault
 /// </summary>
 public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
-    /// <summary>Wraps the embedded storage.</summary>
-    public FaultyGrainStorage(InMemoryGrainStorage memory)
-        : this((IGrainStorage)memory)
-    {
-    }
-
     /// <summary>Replaces the service's grain storage in <paramref name="services"/> by one wrapping it.</summary>
     public static void Decorate(IServiceCollection services)
     {
