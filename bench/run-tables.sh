@@ -19,12 +19,12 @@ API=$!
 # vacuumed by autovacuum in the background of the next run (a second run right after one measured a third fewer
 # creates/s). A checkpoint before the run starts it with no dirty pages of an earlier one.
 PSQL=(psql -q -h 127.0.0.1 -p "${INMEMORYDB_PG_PORT:-55432}" -U postgres -d postgres)
-"${PSQL[@]}" -c CHECKPOINT
 cleanup() {
   kill $API 2>/dev/null; wait $API 2>/dev/null || true
   [ "${BENCH_KEEP_DB:-0}" = 1 ] || "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB" || true
 }
 trap cleanup EXIT
+"${PSQL[@]}" -c CHECKPOINT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $(psql --version | awk '{print $3}'); database $DB"
 dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll tables --url "http://127.0.0.1:$PORT" "$@"

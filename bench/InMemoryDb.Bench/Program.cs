@@ -41,9 +41,7 @@ static async Task<int> Probe(string url, string method, string path, string body
         var stats = await LoadRunner.OpenAsync($"{method} {path} @{rate}/s #{round}", http, rate, TimeSpan.FromSeconds(seconds), i =>
         {
             var key = (i % keys).ToString(CultureInfo.InvariantCulture);
-            var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{i}", key, StringComparison.Ordinal));
-            if (body.Length > 0) request.Content = new StringContent(body.Replace("{i}", key, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json");
-            return request;
+            return Request(method, path, body, text => text.Replace("{i}", key, StringComparison.Ordinal));
         });
         Console.WriteLine(stats);
     }
@@ -62,14 +60,19 @@ static async Task<int> Closed(string url, string method, string path, string bod
         var stats = await LoadRunner.ClosedAsync($"{method} {path} c={concurrency} #{round}", http, concurrency, requests, i =>
         {
             var key = (offset + i).ToString(CultureInfo.InvariantCulture);
-            string Fill(string text) => text.Replace("{i}", key, StringComparison.Ordinal).Replace("{run}", run, StringComparison.Ordinal);
-            var request = new HttpRequestMessage(new HttpMethod(method), Fill(path));
-            if (body.Length > 0) request.Content = new StringContent(Fill(body), System.Text.Encoding.UTF8, "application/json");
-            return request;
+            return Request(method, path, body, text => text.Replace("{i}", key, StringComparison.Ordinal).Replace("{run}", run, StringComparison.Ordinal));
         });
         Console.WriteLine(stats);
     }
     return 0;
+}
+
+// One request of probe or closed: path and body (JSON, none when empty) with their placeholders filled.
+static HttpRequestMessage Request(string method, string path, string body, Func<string, string> fill)
+{
+    var request = new HttpRequestMessage(new HttpMethod(method), fill(path));
+    if (body.Length > 0) request.Content = new StringContent(fill(body), System.Text.Encoding.UTF8, "application/json");
+    return request;
 }
 
 // GETs one (large) answer --repeats times in a row, timed to its last byte: e.g. a join or a dump of a running API.
