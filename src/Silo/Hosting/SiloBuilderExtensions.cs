@@ -101,7 +101,13 @@ public static class SiloBuilderExtensions
         silo.AddMemoryStreams(ProviderNames.EventStream, streams =>
         {
             streams.ConfigurePartitioning(EventStreams.Partitions);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
+            // Measured (README, configuration): polling every 100 ms with deliveries of up to 100 events raised the
+            // durable PUT ceiling and lowered its p99 at 1,000/s against 20 ms and single-event deliveries.
+            streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.GetQueueMsgsTimerPeriod = settings.EventStreamPollPeriod;
+                o.BatchContainerBatchSize = settings.EventStreamDeliveryBatchSize;
+            }));
             // Delivered events need not be kept for rewinding: the log of record is the event_log table.
             streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
             {

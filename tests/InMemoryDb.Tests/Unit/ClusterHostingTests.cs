@@ -33,6 +33,23 @@ public sealed class ClusterHostingTests
     }
 
     [Fact]
+    public void EventStreamSettingsHaveMeasuredDefaultsAndRefuseNonsense()
+    {
+        var defaults = InMemoryDbSettings.From(Configuration());
+        Assert.Equal(TimeSpan.FromMilliseconds(100), defaults.EventStreamPollPeriod);
+        Assert.Equal(100, defaults.EventStreamDeliveryBatchSize);
+
+        var set = InMemoryDbSettings.From(Configuration(("InMemoryDb:EventStream:PollPeriod", "00:00:00.250"), ("InMemoryDb:EventStream:DeliveryBatchSize", "1")));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), set.EventStreamPollPeriod);
+        Assert.Equal(1, set.EventStreamDeliveryBatchSize);
+
+        var period = Assert.Throws<InvalidOperationException>(() => InMemoryDbSettings.From(Configuration(("InMemoryDb:EventStream:PollPeriod", "00:00:00"))));
+        Assert.Contains("InMemoryDb:EventStream:PollPeriod", period.Message);
+        var batch = Assert.Throws<InvalidOperationException>(() => InMemoryDbSettings.From(Configuration(("InMemoryDb:EventStream:DeliveryBatchSize", "0"))));
+        Assert.Contains("InMemoryDb:EventStream:DeliveryBatchSize", batch.Message);
+    }
+
+    [Fact]
     public void FailureDetectionIsTunedAndOverridable()
     {
         var tuned = new ServiceCollection();
