@@ -6,8 +6,10 @@
 # For 2 and 3 the cold keys are written, then the target is restarted, so each cold GET loads from PostgreSQL.
 # Arguments go to the load generator (e.g. --keys 20000 --requests 200000 --rate 1000 --seconds 20 --concurrency 64).
 # Ports: BENCH_BASELINE_PORT (5090), BENCH_PORT (5080), CLUSTER_PORT (9999) and deploy/cluster.sh's other ports.
+# The single node's database is dropped afterwards unless BENCH_KEEP_DB=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 BASELINE_PORT=${BENCH_BASELINE_PORT:-5090}
 PORT=${BENCH_PORT:-5080}
 CLUSTER_PORT=${CLUSTER_PORT:-9999}
@@ -17,38 +19,33 @@ LOGS=${TMPDIR:-/tmp}
 RUN=$(date +%s)
 
 for project in src/Api bench/InMemoryDb.Bench bench/Baseline; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(bench_machine)"
 
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-wait_http() { for _ in $(seq 1 240); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.5; done; echo "$1 did not answer" >&2; return 1; }
 start_single() {
   dotnet src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --urls "http://127.0.0.1:$PORT" >> "$LOGS/inmemorydb-bench-kv-api.log" 2>&1 &
-  SINGLE=$!; PIDS+=("$SINGLE"); wait_http "http://127.0.0.1:$PORT"
+  SINGLE=$!; bench_at_exit "bench_stop $SINGLE"; bench_wait_http "http://127.0.0.1:$PORT"
 }
 
 for target in $TARGETS; do
   case $target in
     baseline)
       dotnet bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll --urls "http://127.0.0.1:$BASELINE_PORT" > "$LOGS/inmemorydb-bench-baseline.log" 2>&1 &
-      BASELINE=$!; PIDS+=("$BASELINE"); wait_http "http://127.0.0.1:$BASELINE_PORT"
+      BASELINE=$!; bench_at_exit "bench_stop $BASELINE"; bench_wait_http "http://127.0.0.1:$BASELINE_PORT"
       $BENCH --url "http://127.0.0.1:$BASELINE_PORT" --name baseline --phase all "$@"
-      kill "$BASELINE"; wait "$BASELINE" 2>/dev/null || true ;;
+      bench_stop "$BASELINE" ;;
     single)
-      scripts/local-services.sh start
-      eval "$(scripts/local-services.sh env)"
-      export ConnectionStrings__Postgres="${INMEMORYDB_TEST_POSTGRES/Database=inmemorydb_test/Database=inmemorydb_bench_kv_$RUN}"
+      bench_fresh_database inmemorydb_bench_kv
       export Logging__LogLevel__Default=Warning
       start_single
       $BENCH --url "http://127.0.0.1:$PORT" --name single --phase seed --prefix "s$RUN" "$@"
-      kill "$SINGLE"; wait "$SINGLE" 2>/dev/null || true
+      bench_stop "$SINGLE"
       start_single
       $BENCH --url "http://127.0.0.1:$PORT" --name single --phase run --prefix "s$RUN" "$@"
-      kill "$SINGLE"; wait "$SINGLE" 2>/dev/null || true
+      bench_stop "$SINGLE"
       unset ConnectionStrings__Postgres ;;
     cluster)
       export CLUSTER_PORT CLUSTER_SERVICE_ID="bench-$RUN"
+      bench_at_exit "deploy/cluster.sh down"
       deploy/cluster.sh up
       $BENCH --url "http://127.0.0.1:$CLUSTER_PORT" --name cluster --phase seed --prefix "c$RUN" "$@"
       deploy/cluster.sh down

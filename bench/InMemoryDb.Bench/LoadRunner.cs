@@ -56,6 +56,7 @@ public static class LoadRunner
             using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
             var elapsed = clock.Elapsed.TotalMilliseconds - scheduledMs;
             stats.Record(elapsed, response.StatusCode, ok?.Invoke(response) ?? response.IsSuccessStatusCode);
+            if (SlowMs is { } slow && elapsed > slow) Console.Error.WriteLine($"slow at={scheduledMs / 1000:F3}s latency={elapsed:F1}ms {message.Method} {message.RequestUri}");
         }
         catch (Exception e)
         {
@@ -66,6 +67,8 @@ public static class LoadRunner
             message.Dispose();
         }
     }
+
+    private static readonly double? SlowMs = double.TryParse(Environment.GetEnvironmentVariable("BENCH_SLOW_MS"), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
 
     /// <summary>An HTTP/1.1 client with a pool large enough for the load.</summary>
     public static HttpClient Client(string baseUrl, int connections = 512) => new(new SocketsHttpHandler

@@ -104,10 +104,21 @@ public sealed class EventLogTests
         await PostgresSchema.EnsureAsync(builder.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
             PostgresSchema.EnsureAsync(builder.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None)));
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansquery", connection);
-        Assert.Equal(3L, await command.ExecuteScalarAsync());
+        try
+        {
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansquery", connection);
+            Assert.Equal(3L, await command.ExecuteScalarAsync());
+        }
+        finally
+        {
+            // Leave no database behind on the developer's PostgreSQL.
+            await using var maintenance = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = "postgres" }.ConnectionString);
+            await maintenance.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{builder.Database}\" WITH (FORCE)", maintenance);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     private static Task EnsureSchemaAsync()
