@@ -6,7 +6,8 @@
 # RINHA_TARGET=baseline loads bench/Baseline (the routes over a dictionary in one process: the floor of generator + machine).
 # Ports: RINHA_PORT (HTTP, 5083), RINHA_SILO_PORT (11121), RINHA_GATEWAY_PORT (30021); PostgreSQL as in
 # scripts/local-services.sh (INMEMORYDB_PG_PORT). Data: RINHA_DATA (../shared/rinha). The single node's database is
-# dropped afterwards unless BENCH_KEEP_DB=1.
+# dropped afterwards unless BENCH_KEEP_DB=1. BENCH_API_ENV: extra environment for the loaded process only (not the
+# generator), e.g. BENCH_API_ENV="DOTNET_GCgen0size=0x600000" for a side-by-side run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -17,7 +18,7 @@ scripts/local-services.sh start
 for project in src/Api bench/InMemoryDb.Bench bench/Baseline; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
 # Starts one local process (a .NET dll and its arguments) on $PORT, logging to $LOG; stopped on exit.
 start_local() {
-  dotnet "$@" --urls "http://127.0.0.1:$PORT" > "$LOG" 2>&1 &
+  env ${BENCH_API_ENV:-} dotnet "$@" --urls "http://127.0.0.1:$PORT" > "$LOG" 2>&1 &
   API=$!
   bench_at_exit "bench_stop $API"
   bench_wait_http "http://127.0.0.1:$PORT" || { echo "$1 did not start; see $LOG" >&2; exit 1; }
