@@ -34,6 +34,18 @@ bench_fresh_database() {
   bench_psql -c CHECKPOINT
 }
 
+# bench_start PORT LOG DLL [ARGS...]: starts a .NET program listening on 127.0.0.1:PORT (log in LOG), stops it on
+# exit, waits until it answers /health; its process id is left in BENCH_PID. BENCH_API_ENV adds environment to that
+# process only, not to the generator (e.g. BENCH_API_ENV="DOTNET_GCgen0size=0x600000" for a side-by-side run).
+bench_start() {
+  local port=$1 log=$2
+  shift 2
+  env ${BENCH_API_ENV:-} dotnet "$@" --urls "http://127.0.0.1:$port" > "$log" 2>&1 &
+  BENCH_PID=$!
+  bench_at_exit "bench_stop $BENCH_PID"
+  bench_wait_http "http://127.0.0.1:$port" || { echo "$1 did not start; see $log" >&2; return 1; }
+}
+
 # bench_wait_http URL: waits (at most 2 minutes) until URL/health answers.
 bench_wait_http() {
   for _ in $(seq 1 240); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.5; done

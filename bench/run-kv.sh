@@ -21,25 +21,23 @@ RUN=$(date +%s)
 for project in src/Api bench/InMemoryDb.Bench bench/Baseline; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
 echo "machine: $(bench_machine)"
 
-start_single() {
-  dotnet src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --urls "http://127.0.0.1:$PORT" >> "$LOGS/inmemorydb-bench-kv-api.log" 2>&1 &
-  SINGLE=$!; bench_at_exit "bench_stop $SINGLE"; bench_wait_http "http://127.0.0.1:$PORT"
-}
+# start_single PHASE: the single node, logging to its own file per phase.
+start_single() { bench_start "$PORT" "$LOGS/inmemorydb-bench-kv-api-$1.log" src/Api/bin/Release/net10.0/InMemoryDb.Api.dll; SINGLE=$BENCH_PID; }
 
 for target in $TARGETS; do
   case $target in
     baseline)
-      dotnet bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll --urls "http://127.0.0.1:$BASELINE_PORT" > "$LOGS/inmemorydb-bench-baseline.log" 2>&1 &
-      BASELINE=$!; bench_at_exit "bench_stop $BASELINE"; bench_wait_http "http://127.0.0.1:$BASELINE_PORT"
+      bench_start "$BASELINE_PORT" "$LOGS/inmemorydb-bench-baseline.log" bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll
+      BASELINE=$BENCH_PID
       $BENCH --url "http://127.0.0.1:$BASELINE_PORT" --name baseline --phase all "$@"
       bench_stop "$BASELINE" ;;
     single)
       bench_fresh_database inmemorydb_bench_kv
       export Logging__LogLevel__Default=Warning
-      start_single
+      start_single seed
       $BENCH --url "http://127.0.0.1:$PORT" --name single --phase seed --prefix "s$RUN" "$@"
       bench_stop "$SINGLE"
-      start_single
+      start_single run
       $BENCH --url "http://127.0.0.1:$PORT" --name single --phase run --prefix "s$RUN" "$@"
       bench_stop "$SINGLE"
       unset ConnectionStrings__Postgres ;;

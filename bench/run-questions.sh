@@ -11,9 +11,6 @@ PORT=${BENCH_PORT:-5081}
 for project in src/Api bench/InMemoryDb.Bench; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
 bench_fresh_database inmemorydb_bench_questions
 export Logging__LogLevel__Default=Warning
-dotnet src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --urls "http://127.0.0.1:$PORT" > "${TMPDIR:-/tmp}/inmemorydb-bench-questions-api.log" 2>&1 &
-API=$!
-bench_at_exit "bench_stop $API"
-bench_wait_http "http://127.0.0.1:$PORT"
+bench_start "$PORT" "${TMPDIR:-/tmp}/inmemorydb-bench-questions-api.log" src/Api/bin/Release/net10.0/InMemoryDb.Api.dll
 echo "machine: $(bench_machine); database $BENCH_DB"
 dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll questions --url "http://127.0.0.1:$PORT" "$@"

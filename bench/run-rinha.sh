@@ -6,24 +6,15 @@
 # RINHA_TARGET=baseline loads bench/Baseline (the routes over a dictionary in one process: the floor of generator + machine).
 # Ports: RINHA_PORT (HTTP, 5083), RINHA_SILO_PORT (11121), RINHA_GATEWAY_PORT (30021); PostgreSQL as in
 # scripts/local-services.sh (INMEMORYDB_PG_PORT). Data: RINHA_DATA (../shared/rinha). The single node's database is
-# dropped afterwards unless BENCH_KEEP_DB=1. BENCH_API_ENV: extra environment for the loaded process only (not the
-# generator), e.g. BENCH_API_ENV="DOTNET_GCgen0size=0x600000" for a side-by-side run.
+# dropped afterwards unless BENCH_KEEP_DB=1. BENCH_API_ENV: extra environment for the loaded process only (bench/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 ROOT=$PWD
 PORT=${RINHA_PORT:-5083}
 DATA=${RINHA_DATA:-$ROOT/../shared/rinha}
-scripts/local-services.sh start
 for project in src/Api bench/InMemoryDb.Bench bench/Baseline; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
-# Starts one local process (a .NET dll and its arguments) on $PORT, logging to $LOG; stopped on exit.
-start_local() {
-  env ${BENCH_API_ENV:-} dotnet "$@" --urls "http://127.0.0.1:$PORT" > "$LOG" 2>&1 &
-  API=$!
-  bench_at_exit "bench_stop $API"
-  bench_wait_http "http://127.0.0.1:$PORT" || { echo "$1 did not start; see $LOG" >&2; exit 1; }
-  URL="http://127.0.0.1:$PORT"
-}
+URL="http://127.0.0.1:$PORT"
 if [ "${RINHA_TARGET:-single}" = cluster ]; then
   # deploy/cluster.sh: 2 silos (Redis clustering, PostgreSQL) and 2 APIs behind nginx; fresh data per run.
   export CLUSTER_PORT=${CLUSTER_PORT:-9999} CLUSTER_SERVICE_ID="rinha-$(date +%s)"
@@ -34,7 +25,7 @@ if [ "${RINHA_TARGET:-single}" = cluster ]; then
   DESCRIPTION="cluster (deploy/cluster.sh: 2 silos, 2 APIs behind nginx on port $CLUSTER_PORT), service $CLUSTER_SERVICE_ID"
 elif [ "${RINHA_TARGET:-single}" = baseline ]; then
   LOG="${TMPDIR:-/tmp}/inmemorydb-rinha-baseline-$PORT.log"
-  start_local bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll
+  bench_start "$PORT" "$LOG" bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll
   DESCRIPTION="baseline (bench/Baseline: a dictionary and a linear scan in one process, nothing persisted)"
 else
   bench_fresh_database inmemorydb_rinha
@@ -42,7 +33,7 @@ else
   export Orleans__ClusterId="rinha-$$" Orleans__ServiceId="rinha"
   export Logging__LogLevel__Default=Warning
   LOG="${TMPDIR:-/tmp}/inmemorydb-rinha-api-$PORT.log"
-  start_local src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --contentRoot "$ROOT/src/Api/bin/Release/net10.0"
+  bench_start "$PORT" "$LOG" src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --contentRoot "$ROOT/src/Api/bin/Release/net10.0"
   DESCRIPTION="single node, database $BENCH_DB; API log $LOG"
 fi
 mkdir -p bench/results

@@ -12,9 +12,6 @@ bench_fresh_database inmemorydb_bench
 # join benchmark measures the join, not the hashing. Nothing else depends on it.
 export InMemoryDb__Passwords__Iterations=1000
 export Logging__LogLevel__Default=Warning
-dotnet src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "http://127.0.0.1:$PORT" > "${TMPDIR:-/tmp}/inmemorydb-bench-api.log" 2>&1 &
-API=$!
-bench_at_exit "bench_stop $API"
-bench_wait_http "http://127.0.0.1:$PORT"
+bench_start "$PORT" "${TMPDIR:-/tmp}/inmemorydb-bench-api.log" src/Api/bin/Release/net10.0/InMemoryDb.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0"
 echo "machine: $(bench_machine); database $BENCH_DB"
 dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll tables --url "http://127.0.0.1:$PORT" "$@"

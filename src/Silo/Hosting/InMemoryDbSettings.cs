@@ -85,14 +85,18 @@ public sealed record InMemoryDbSettings
             GatewayPort = configuration.GetValue("Orleans:GatewayPort", defaults.GatewayPort),
             ResponseTimeout = configuration.GetValue<TimeSpan?>("Orleans:ResponseTimeout"),
             StartupTimeout = TimeSpan.FromSeconds(configuration.GetValue("InMemoryDb:StartupTimeoutSeconds", 60)),
-            EventStreamPollPeriod = Positive(configuration.GetValue("InMemoryDb:EventStream:PollPeriod", defaults.EventStreamPollPeriod), "InMemoryDb:EventStream:PollPeriod"),
-            EventStreamDeliveryBatchSize = Positive(configuration.GetValue("InMemoryDb:EventStream:DeliveryBatchSize", defaults.EventStreamDeliveryBatchSize), "InMemoryDb:EventStream:DeliveryBatchSize"),
+            EventStreamPollPeriod = PositiveDuration(configuration, "InMemoryDb:EventStream:PollPeriod", defaults.EventStreamPollPeriod),
+            EventStreamDeliveryBatchSize = PositiveCount(configuration, "InMemoryDb:EventStream:DeliveryBatchSize", defaults.EventStreamDeliveryBatchSize),
         };
     }
 
-    private static TimeSpan Positive(TimeSpan value, string key)
-        => value > TimeSpan.Zero ? value : throw new InvalidOperationException($"{key} must be a positive duration such as 00:00:00.100; it is {value}.");
+    private static TimeSpan PositiveDuration(IConfiguration configuration, string key, TimeSpan fallback)
+        => configuration.GetValue(key, fallback) is var value && value > TimeSpan.Zero
+            ? value
+            : throw new InvalidOperationException($"{key} must be a positive duration such as 00:00:00.100; it is {value}.");
 
-    private static int Positive(int value, string key)
-        => value > 0 ? value : throw new InvalidOperationException($"{key} must be at least 1; it is {value}.");
+    private static int PositiveCount(IConfiguration configuration, string key, int fallback)
+        => configuration.GetValue(key, fallback) is var value && value > 0
+            ? value
+            : throw new InvalidOperationException($"{key} must be at least 1; it is {value}.");
 }
