@@ -15,20 +15,50 @@ public static class JsonBody
     /// <summary>Reads the body as a JSON document; the problem (400 or 413) when it cannot.</summary>
     public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request)
     {
-        if (request.ContentLength > MaxBytes) return (null, TooLarge());
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        var (tooLarge, read) = await ReadAllAsync(request, static body => ParseDocument(body));
+        return tooLarge ? (null, TooLarge()) : read;
+    }
+
+    /// <summary>
+    /// Buffers the whole body in the request's pipe (at most <see cref="MaxBytes"/>, else <c>TooLarge</c>) and
+    /// returns what <paramref name="parse"/> makes of it; the bytes are only valid during that call. Reading from the
+    /// pipe copies nothing: a body read through a stream into a growing buffer cost an 8 KiB array per request.
+    /// </summary>
+    public static async Task<(bool TooLarge, T? Value)> ReadAllAsync<T>(HttpRequest request, Func<ReadOnlySequence<byte>, T> parse)
+    {
+        if (request.ContentLength > MaxBytes) return (true, default);
+        var pipe = request.BodyReader;
         while (true)
         {
-            var span = buffer.GetMemory(8192);
-            var read = await request.Body.ReadAsync(span, request.HttpContext.RequestAborted);
-            if (read == 0) break;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > MaxBytes) return (null, TooLarge());
+            var result = await pipe.ReadAsync(request.HttpContext.RequestAborted);
+            var buffer = result.Buffer;
+            if (buffer.Length > MaxBytes)
+            {
+                pipe.AdvanceTo(buffer.End);
+                return (true, default);
+            }
+            if (result.IsCompleted)
+            {
+                try
+                {
+                    return (false, parse(buffer));
+                }
+                finally
+                {
+                    pipe.AdvanceTo(buffer.End);
+                }
+            }
+            pipe.AdvanceTo(buffer.Start, buffer.End);
         }
-        if (buffer.WrittenCount == 0) return (null, Problems.BadRequest("The request body is empty; send a JSON document."));
+    }
+
+    /// <summary>The body as a document (owning a copy of the bytes), or the problem (400).</summary>
+    private static (JsonDocument? Document, ProblemHttpResult? Problem) ParseDocument(ReadOnlySequence<byte> body)
+    {
+        if (body.IsEmpty) return (null, Problems.BadRequest("The request body is empty; send a JSON document."));
         try
         {
-            return (JsonDocument.Parse(buffer.WrittenMemory, Options), null);
+            return (JsonDocument.Parse(body.ToArray(), Options), null);
         }
         catch (JsonException e)
         {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using InMemoryDb.Pessoas;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,25 +17,9 @@ public static class PessoaBody
     /// <summary>The person, or the problem (400, 413) when the body cannot be one.</summary>
     public static async Task<(NovaPessoa? Pessoa, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request)
     {
-        if (request.ContentLength > JsonBody.MaxBytes) return (null, TooLarge());
-        var pipe = request.BodyReader;
-        while (true)
-        {
-            var result = await pipe.ReadAsync(request.HttpContext.RequestAborted);
-            var buffer = result.Buffer;
-            if (buffer.Length > JsonBody.MaxBytes)
-            {
-                pipe.AdvanceTo(buffer.End);
-                return (null, TooLarge());
-            }
-            if (result.IsCompleted)
-            {
-                var (pessoa, error) = Parse(buffer);
-                pipe.AdvanceTo(buffer.End);
-                return (pessoa, error is null ? null : Problems.BadRequest(error));
-            }
-            pipe.AdvanceTo(buffer.Start, buffer.End);
-        }
+        var (tooLarge, (pessoa, error)) = await JsonBody.ReadAllAsync(request, static body => Parse(body));
+        if (tooLarge) return (null, TooLarge());
+        return (pessoa, error is null ? null : Problems.BadRequest(error));
     }
 
     /// <summary>Parses a body; the error message when it is not a JSON object of the expected types.</summary>

@@ -57,22 +57,20 @@ public static class SeedBody
 
     private static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request)
     {
-        if (request.ContentLength > JsonBody.MaxBytes) return (null, TooLarge());
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 1024);
-        while (true)
-        {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(8192), request.HttpContext.RequestAborted);
-            if (read == 0) break;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > JsonBody.MaxBytes) return (null, TooLarge());
-        }
-        if (buffer.WrittenSpan.Trim(" \t\r\n"u8).IsEmpty)
+        var (tooLarge, read) = await JsonBody.ReadAllAsync(request, static body => ParseObject(body));
+        return tooLarge ? (null, TooLarge()) : read;
+    }
+
+    private static (JsonDocument? Document, IResult? Problem) ParseObject(ReadOnlySequence<byte> body)
+    {
+        var bytes = body.ToArray();
+        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
         {
             return (null, SeedResults.Validation([new FieldError(["body"], "field required", "value_error.missing")]));
         }
         try
         {
-            var document = JsonDocument.Parse(buffer.WrittenMemory, Options);
+            var document = JsonDocument.Parse(bytes, Options);
             if (document.RootElement.ValueKind == JsonValueKind.Object) return (document, null);
             document.Dispose();
             return (null, SeedResults.Validation([new FieldError(["body"], "value is not a valid dict", "type_error.dict")]));

@@ -26,6 +26,7 @@ public sealed partial class KeyValueGrain(
     };
 
     private EventOutbox _outbox = null!;
+    private IKeyValueIndexGrain? _index;
     private bool _loadedForNextCall;
 
     /// <inheritdoc />
@@ -159,7 +160,8 @@ public sealed partial class KeyValueGrain(
 
     private async Task ApplyToIndexAsync(KeyValueState next)
     {
-        var index = GrainFactory.GetGrain<IKeyValueIndexGrain>(KeyValueIndexGrain.PartitionOf(this.GetPrimaryKeyString()));
+        // Resolved once per activation: each GetGrain formats the interface's type name anew.
+        var index = _index ??= GrainFactory.GetGrain<IKeyValueIndexGrain>(KeyValueIndexGrain.PartitionOf(this.GetPrimaryKeyString()));
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -33,6 +33,16 @@ public sealed class KeyValueApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task PutBodyOfUnknownLengthIsReadWhole()
+    {
+        var key = NewKey();
+        var put = await Client.PutAsync("/api", Http.Trickled($$"""{"key":"{{key}}","value":"sent in pieces"}"""));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var body = await (await Client.GetAsync($"/api?key={key}")).JsonAsync();
+        Assert.Equal("sent in pieces", (string)body["data"]!["value"]!);
+    }
+
+    [Fact]
     public async Task MissingKeyIs404KeyNotFound()
     {
         var problem = await (await Client.GetAsync($"/api?key={NewKey()}")).AssertProblemAsync(404);

@@ -179,6 +179,13 @@ public sealed class QuestionsApiTests(ApiFixture fixture)
         body["question_text"] = new string('x', 1024 * 1024 + 10);
         var response = await Client.PostAsync("/question", Body(body));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+
+        // The same with a body of unknown length, read a few bytes at a time; a small one is read whole.
+        var trickled = await Client.PostAsync("/question", Http.Trickled(JsonSerializer.Serialize(body)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, trickled.StatusCode);
+        var id = NewId();
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/question", Http.Trickled(JsonSerializer.Serialize(Question(id))))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/question/{id}")).StatusCode);
     }
 
     [Fact]

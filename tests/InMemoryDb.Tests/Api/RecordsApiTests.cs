@@ -107,6 +107,22 @@ public sealed class RecordsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task BodyOfUnknownLengthIsReadWholeAndLimitedToOneMebibyte()
+    {
+        var table = Http.NewTable();
+        var created = await Client.PostAsync($"/api/v1/data/{table}", Http.Trickled("{\"data\":{\"name\":\"trickled\",\"tags\":[\"a\",\"b\"]}}"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var record = await created.JsonAsync();
+        Assert.Equal("trickled", (string?)record["data"]!["name"]);
+        Assert.Equal(2, record["data"]!["tags"]!.AsArray().Count);
+
+        var big = "{\"data\":{\"blob\":\"" + new string('x', 1024 * 1024) + "\"}}";
+        await (await Client.PostAsync($"/api/v1/data/{table}", Http.Trickled(big))).AssertProblemAsync(413);
+        var dump = await (await Client.GetAsync($"/api/v1/dump/{table}")).JsonAsync();
+        Assert.Single(dump.AsArray());
+    }
+
+    [Fact]
     public async Task DeeplyNestedJsonIs400()
     {
         var deep = """{"data":""" + string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100) + "}";

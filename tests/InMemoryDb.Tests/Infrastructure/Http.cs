@@ -14,6 +14,14 @@ public static class Http
     /// <summary>A JSON request body.</summary>
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
+    /// <summary>A JSON request body of unknown length (sent chunked), handed to the server a few bytes at a time.</summary>
+    public static StreamContent Trickled(string json)
+    {
+        var content = new StreamContent(new TrickleStream(Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
     /// <summary>A <c>{"data": ...}</c> body.</summary>
     public static StringContent Data(object data) => Json(JsonSerializer.Serialize(new { data }));
 
@@ -63,4 +71,27 @@ public static class Http
         if (contentType is not null) content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         return content;
     }
+}
+
+/// <summary>A read-only, unseekable stream (so its length is not known) that returns at most 7 bytes per read.</summary>
+public sealed class TrickleStream(byte[] bytes) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = Math.Min(Math.Min(count, 7), bytes.Length - _position);
+        Array.Copy(bytes, _position, buffer, offset, n);
+        _position += n;
+        return n;
+    }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
