@@ -29,16 +29,25 @@ public static class PessoaResults
         }));
 
     /// <summary>Writes the JSON into a buffer first, so the response has a Content-Length (bodies are small: at most 50 people).</summary>
-    private static async Task WriteAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    private static Task WriteAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, RecordJson.WriterOptions))
+        var buffer = JsonScratch.Take();
+        try
         {
-            write(writer);
+            using (var writer = new Utf8JsonWriter(buffer, RecordJson.WriterOptions))
+            {
+                write(writer);
+            }
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = buffer.WrittenCount;
+            // Copied into the response pipe here, so the buffer is free again before the flush completes.
+            context.Response.BodyWriter.Write(buffer.WrittenSpan);
         }
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.ContentLength = buffer.WrittenCount;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+        finally
+        {
+            JsonScratch.Return(buffer);
+        }
+        return context.Response.BodyWriter.FlushAsync(context.RequestAborted).AsTask();
     }
 
     private sealed class Result(Func<HttpContext, Task> execute) : IResult

@@ -28,12 +28,5 @@ public static class PessoaJson
 
     /// <summary><paramref name="pessoa"/> as a JSON string.</summary>
     public static string ToJson(Pessoa pessoa)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, InMemoryDb.Tables.RecordJson.WriterOptions))
-        {
-            Write(writer, pessoa);
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        => JsonScratch.ToJson(pessoa, Write, InMemoryDb.Tables.RecordJson.WriterOptions);
 }

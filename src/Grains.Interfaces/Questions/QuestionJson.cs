@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using InMemoryDb.Tables;
 
@@ -59,12 +57,5 @@ public static class QuestionJson
     });
 
     private static string Build(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, RecordJson.WriterOptions))
-        {
-            write(writer);
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        => JsonScratch.ToJson(write, static (writer, write) => write(writer), RecordJson.WriterOptions);
 }

@@ -31,14 +31,7 @@ public static class RecordJson
 
     /// <summary><paramref name="record"/> as a JSON string.</summary>
     public static string ToJson(RecordSnapshot record)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + record.DataJson.Length);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            Write(writer, record);
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        => JsonScratch.ToJson(record, Write, WriterOptions);
 
     /// <summary>A timestamp as ISO-8601 UTC with microseconds, e.g. <c>2026-11-27T10:50:21.123456Z</c>.</summary>
     public static string Timestamp(DateTimeOffset value)
