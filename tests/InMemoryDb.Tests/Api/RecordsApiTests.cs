@@ -123,6 +123,26 @@ public sealed class RecordsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task OneMebibyteExactlyIsAcceptedWithOrWithoutALength()
+    {
+        static string Body(int size)
+        {
+            const string head = "{\"data\":{\"blob\":\"", tail = "\"}}";
+            return head + new string('x', size - head.Length - tail.Length) + tail;
+        }
+        var table = Http.NewTable();
+        var limit = Body(1024 * 1024);
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync($"/api/v1/data/{table}", Http.Json(limit))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync($"/api/v1/data/{table}", Http.Trickled(limit))).StatusCode);
+
+        var over = Body(1024 * 1024 + 1);
+        await (await Client.PostAsync($"/api/v1/data/{table}", Http.Json(over))).AssertProblemAsync(413);
+        await (await Client.PostAsync($"/api/v1/data/{table}", Http.Trickled(over))).AssertProblemAsync(413);
+        var dump = await (await Client.GetAsync($"/api/v1/dump/{table}")).JsonAsync();
+        Assert.Equal(2, dump.AsArray().Count);
+    }
+
+    [Fact]
     public async Task DeeplyNestedJsonIs400()
     {
         var deep = """{"data":""" + string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100) + "}";
