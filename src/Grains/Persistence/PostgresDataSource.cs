@@ -22,19 +22,28 @@ public static class PostgresDataSource
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "inmemorydb" };
-        var given = new NpgsqlConnectionStringBuilder(connectionString);
+        NpgsqlDataSourceBuilder builder;
+        try
+        {
+            builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "inmemorydb" };
+        }
+        catch (ArgumentException e)
+        {
+            // Npgsql names only the keyword ("Couldn't set max pool size"); say which setting holds it.
+            throw new InvalidOperationException(
+                $"ConnectionStrings:Postgres is not a valid Npgsql connection string: {e.Message}. Keywords: https://www.npgsql.org/doc/connection-string-parameters.html", e);
+        }
         var settings = builder.ConnectionStringBuilder;
         if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)) settings.MaxAutoPrepare = 64;
         if (!connectionString.Contains("Auto Prepare Min Usages", StringComparison.OrdinalIgnoreCase)) settings.AutoPrepareMinUsages = 2;
         if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)) settings.NoResetOnClose = true;
         // A small PostgreSQL server degrades with many concurrent connections: under a burst, requests wait
         // for a pooled connection instead of opening more (and several silos stay under max_connections).
-        if (!new[] { "Max Pool Size", "Maximum Pool Size", "MaxPoolSize" }.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase)))
+        if (!new[] { "Maximum Pool Size", "MaxPoolSize" }.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase)))
         {
             settings.MaxPoolSize = DefaultMaxPoolSize;
         }
-        if (string.IsNullOrEmpty(given.ApplicationName)) settings.ApplicationName = "inmemorydb";
+        if (string.IsNullOrEmpty(settings.ApplicationName)) settings.ApplicationName = "inmemorydb";
         return builder.Build();
     }
 }
