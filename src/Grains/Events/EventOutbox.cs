@@ -11,12 +11,22 @@ namespace InMemoryDb.Grains.Events;
 /// </summary>
 public sealed partial class EventOutbox
 {
+    /// <summary>
+    /// Events whose content is longer than this (in UTF-16 characters) skip the stream and are written to the event log
+    /// by the publishing grain itself (idempotent by event id, like the stream's consumer). The memory stream's cache
+    /// holds each message in one block of 1 MiB: a larger one (a 1 MiB record's event) fails at every delivery attempt
+    /// and stalls every event queued behind it. 256 Ki characters are at most 768 KiB of UTF-8. Such an event can reach
+    /// the log before smaller ones of the same entity still in the stream.
+    /// </summary>
+    public const int MaxStreamedContentChars = 256 * 1024;
+
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(5);
     private readonly Grain _grain;
     private readonly Func<List<EventEnvelope>> _pending;
     private readonly ILogger _logger;
     private readonly string _source;
     private EventStreamPublisher? _publisher;
+    private IEventLogStore? _log;
     private IGrainTimer? _retryTimer;
 
     /// <summary>Creates the outbox of <paramref name="grain"/>; <paramref name="pending"/> returns the event list of its current state.</summary>
@@ -52,7 +62,16 @@ public sealed partial class EventOutbox
         {
             try
             {
-                await _publisher.PublishAsync(item);
+                if (item.ContentJson.Length > MaxStreamedContentChars)
+                {
+                    // Too large for the stream: written to the event log here, then confirmed like a delivered one.
+                    await (_log ??= _grain.GrainContext.ActivationServices.GetRequiredService<IEventLogStore>()).AppendAsync([item]);
+                    Confirm([item.EventId]);
+                }
+                else
+                {
+                    await _publisher.PublishAsync(item);
+                }
             }
             catch (Exception e)
             {

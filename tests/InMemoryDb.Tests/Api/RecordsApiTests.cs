@@ -140,6 +140,18 @@ public sealed class RecordsApiTests(ApiFixture fixture)
         await (await Client.PostAsync($"/api/v1/data/{table}", Http.Trickled(over))).AssertProblemAsync(413);
         var dump = await (await Client.GetAsync($"/api/v1/dump/{table}")).JsonAsync();
         Assert.Equal(2, dump.AsArray().Count);
+
+        // Their events are too large for the event stream's 1 MiB blocks: they reach the event log all the same,
+        // and do not stall the events behind them.
+        var logged = await Eventually.Poll(async () =>
+            (await (await Client.GetAsync("/api/v1/events?after=0&limit=10000")).JsonAsync()).AsArray()
+                .Where(e => (string)e!["entity"]! == table).ToArray(), events => events.Length >= 2);
+        Assert.Equal(["create_record", "create_record"], logged.Select(e => (string)e!["method"]!));
+        var small = Http.NewTable();
+        await Client.CreateAsync(small, new { after = "large" });
+        await Eventually.Poll(async () =>
+            (await (await Client.GetAsync("/api/v1/events?after=0&limit=10000")).JsonAsync()).AsArray()
+                .Count(e => (string)e!["entity"]! == small), count => count == 1);
     }
 
     [Fact]
