@@ -15,8 +15,8 @@ public sealed partial class EventOutbox
     /// Events whose content is longer than this (in UTF-16 characters) skip the stream and are written to the event log
     /// by the publishing grain itself (idempotent by event id, like the stream's consumer). The memory stream's cache
     /// holds each message in one block of 1 MiB: a larger one (a 1 MiB record's event) fails at every delivery attempt
-    /// and stalls every event queued behind it. 256 Ki characters are at most 768 KiB of UTF-8. Such an event can reach
-    /// the log before smaller ones of the same entity still in the stream.
+    /// and stalls every event queued behind it. 256 Ki characters are at most 768 KiB of UTF-8. To keep the grain's
+    /// order, such an event waits until every earlier one is confirmed, and later ones wait for it (up to the retry period).
     /// </summary>
     public const int MaxStreamedContentChars = 256 * 1024;
 
@@ -60,9 +60,15 @@ public sealed partial class EventOutbox
         _publisher ??= _grain.GrainContext.ActivationServices.GetRequiredService<EventStreamPublisher>();
         foreach (var item in events)
         {
+            // This grain's events stay in order around one that skips the stream: it is logged once every earlier
+            // event is confirmed, and later ones wait for it. The retry timer publishes whatever waited.
+            var pending = _pending();
+            var index = pending.FindIndex(e => e.EventId == item.EventId);
+            if (index < 0) continue;
+            if (IsLarge(item) ? index > 0 : pending.Take(index).Any(IsLarge)) continue;
             try
             {
-                if (item.ContentJson.Length > MaxStreamedContentChars)
+                if (IsLarge(item))
                 {
                     // Too large for the stream: written to the event log here, then confirmed like a delivered one.
                     await (_log ??= _grain.GrainContext.ActivationServices.GetRequiredService<IEventLogStore>()).AppendAsync([item]);
@@ -83,6 +89,8 @@ public sealed partial class EventOutbox
             _retryTimer = _grain.RegisterGrainTimer(PublishPendingAsync, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod) { KeepAlive = true });
         }
     }
+
+    private static bool IsLarge(EventEnvelope item) => item.ContentJson.Length > MaxStreamedContentChars;
 
     /// <summary>The log writer stored these events: drop them from the pending list.</summary>
     public void Confirm(IReadOnlyCollection<Guid> eventIds)

@@ -155,6 +155,23 @@ public sealed class RecordsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task ALargeChangeAfterASmallOneIsLoggedAfterIt()
+    {
+        var table = Http.NewTable();
+        var id = (string)(await Client.CreateAsync(table, new { small = true }))["id"]!;
+        var large = "{\"data\":{\"blob\":\"" + new string('y', 1000 * 1024) + "\"}}";
+        Assert.Equal(HttpStatusCode.OK, (await Client.PutAsync($"/api/v1/data/{table}/{id}", Http.Json(large))).StatusCode);
+        await Client.PutAsync($"/api/v1/data/{table}/{id}", Http.Data(new { small = false }));
+
+        var logged = await Eventually.Poll(async () =>
+            (await (await Client.GetAsync("/api/v1/events?after=0&limit=10000")).JsonAsync()).AsArray()
+                .Where(e => (string)e!["entity"]! == table).ToArray(), events => events.Length >= 3, TimeSpan.FromSeconds(30));
+        Assert.Equal(["create_record", "update_record", "update_record"], logged.Select(e => (string)e!["method"]!));
+        Assert.Equal(1000 * 1024, ((string?)logged[1]!["content"]!["data"]!["blob"])!.Length);
+        Assert.False((bool)logged[2]!["content"]!["data"]!["small"]!);
+    }
+
+    [Fact]
     public async Task DeeplyNestedJsonIs400()
     {
         var deep = """{"data":""" + string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100) + "}";
