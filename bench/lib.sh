@@ -19,9 +19,10 @@ bench_psql() { psql -q -h 127.0.0.1 -p "${INMEMORYDB_PG_PORT:-55432}" -U postgre
 bench_stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # bench_fresh_database PREFIX: starts the local PostgreSQL, points ConnectionStrings__Postgres at a new database
-# PREFIX_<unix time> (BENCH_DB; the service creates it; BENCH_PG_OPTIONS, e.g. MaxPoolSize=8, is appended), checkpoints so the run starts with no dirty pages of an
-# earlier one, and drops the database on exit unless BENCH_KEEP_DB=1. Left behind, a run's fresh rows are vacuumed
-# by autovacuum in the background of the next run (a tables run right after another measured a third fewer creates/s).
+# PREFIX_<unix time> (BENCH_DB; the service creates it; BENCH_PG_OPTIONS, e.g. MaxPoolSize=8, is appended to the
+# connection string), checkpoints so the run starts with no dirty pages of an earlier one, and drops the database on
+# exit unless BENCH_KEEP_DB=1. Left behind, a run's fresh rows are vacuumed by autovacuum in the background of the
+# next run (a tables run right after another measured a third fewer creates/s).
 # Register it before starting the processes that use the database: exit actions run in reverse, so they stop first.
 bench_fresh_database() {
   scripts/local-services.sh start

@@ -65,10 +65,11 @@ public sealed partial class EventOutbox
             var pending = _pending();
             var index = pending.FindIndex(e => e.EventId == item.EventId);
             if (index < 0) continue;
-            if (IsLarge(item) ? index > 0 : pending.Take(index).Any(IsLarge)) continue;
+            var large = IsLarge(item);
+            if (large ? index > 0 : pending.Take(index).Any(IsLarge)) continue;
             try
             {
-                if (IsLarge(item))
+                if (large)
                 {
                     // Too large for the stream: written to the event log here, then confirmed like a delivered one.
                     await (_log ??= _grain.GrainContext.ActivationServices.GetRequiredService<IEventLogStore>()).AppendAsync([item]);

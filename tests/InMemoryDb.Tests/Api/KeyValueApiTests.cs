@@ -221,7 +221,5 @@ public sealed class KeyValueApiTests(ApiFixture fixture)
         await (await Client.GetAsync("/api/all?limit=abc")).AssertProblemAsync(400);
     }
 
-    private async Task<JsonNode[]> KeyEventsAsync(string key)
-        => (await (await Client.GetAsync("/api/v1/events?limit=10000")).JsonAsync()).AsArray()
-            .Where(e => (string)e!["key"]! == key).Select(e => e!).ToArray();
+    private Task<JsonNode[]> KeyEventsAsync(string key) => Client.EventsAsync(e => (string)e["key"]! == key);
 }

@@ -73,8 +73,7 @@ public sealed class QuestionsApiTests(ApiFixture fixture)
 
     private async Task<JsonNode[]> EventsAsync(string method, Func<JsonNode, bool> match, int atLeast = 1)
         => await Eventually.Poll(
-            async () => (await (await Client.GetAsync("/api/v1/events?limit=10000")).JsonAsync()).AsArray()
-                .Select(e => e!).Where(e => (string)e["method"]! == method && match(e)).ToArray(),
+            () => Client.EventsAsync(e => (string)e["method"]! == method && match(e)),
             events => events.Length >= atLeast);
 
     [Fact]

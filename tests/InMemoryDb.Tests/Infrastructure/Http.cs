@@ -37,6 +37,10 @@ public static class Http
     public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response)
         => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
+    /// <summary>The events among the log's first 10,000 that <paramref name="match"/> accepts, in log order.</summary>
+    public static async Task<JsonNode[]> EventsAsync(this HttpClient client, Func<JsonNode, bool> match)
+        => (await (await client.GetAsync("/api/v1/events?limit=10000")).JsonAsync()).AsArray().Select(e => e!).Where(match).ToArray();
+
     /// <summary>Creates a record and returns its JSON (asserting 201).</summary>
     public static async Task<JsonNode> CreateAsync(this HttpClient client, string table, object data)
     {
