@@ -36,7 +36,7 @@ start_postgres() {
   fi
   if as_pg "$bin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then return 0; fi
   as_pg "$bin/pg_ctl" -D "$PGDATA_DIR" -l "$STATE/postgres.log" -w -t 60 start -o \
-    "-p $PG_PORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on" >/dev/null
+    "-p $PG_PORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on ${INMEMORYDB_PG_SETTINGS:-}" >/dev/null
   echo "PostgreSQL listening on 127.0.0.1:$PG_PORT (data $PGDATA_DIR)" >&2
 }
 

@@ -19,6 +19,8 @@ public static class PostgresDataSource
     /// used repeatedly are prepared on the server (parsed and planned once per connection), connections are
     /// not reset when returned to the pool (the service sets no session state), and at most
     /// <see cref="DefaultMaxPoolSize"/> connections are opened. Settings given in the connection string win.
+    /// Multiplexing stays off unless the string sets it: it puts many grains' writes into one round trip (a quarter more
+    /// durable writes per second on the 2-core test VM) but adds latency at moderate load, and Npgsql 11 removes it.
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString)
     {

@@ -21,7 +21,12 @@ public sealed class PostgresDataSourceTests
         Assert.Equal(64, settings.MaxAutoPrepare);
         Assert.True(settings.NoResetOnClose);
         Assert.Equal("inmemorydb", settings.ApplicationName);
+        Assert.False(settings.Multiplexing);
     }
+
+    [Fact]
+    public void MultiplexingIsAnOptIn()
+        => Assert.True(SettingsOf("Host=127.0.0.1;Database=x;Multiplexing=true").Multiplexing);
 
     [Theory]
     [InlineData("Host=127.0.0.1;Database=x;Maximum Pool Size=40")]
