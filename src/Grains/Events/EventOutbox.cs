@@ -112,10 +112,14 @@ public sealed partial class EventOutbox
     /// On deactivation: if events were confirmed since the state was last written, writes it once more so the stored
     /// outbox no longer holds them (kept, they would only be published again, harmlessly, on the next activation).
     /// <paramref name="stored"/> says the state exists in storage; a failed write is logged, not thrown.
+    /// Not when the silo is shutting down: it deactivates every grain at once, and a write each made a stop take 6 s
+    /// after 20,000 written keys (longer than a container's default 10 s grace period after 40,000). The confirmed
+    /// events stay in storage; the next start checks them against the log (index partitions) and the log
+    /// de-duplicates whatever an activation publishes again.
     /// </summary>
-    public async Task DropConfirmedAsync(bool stored, Func<Task> writeState)
+    public async Task DropConfirmedAsync(DeactivationReason reason, bool stored, Func<Task> writeState)
     {
-        if (!stored || !HasConfirmedSinceWrite) return;
+        if (!stored || !HasConfirmedSinceWrite || reason.ReasonCode == DeactivationReasonCode.ShuttingDown) return;
         try
         {
             await writeState();

@@ -40,7 +40,7 @@ public sealed partial class KeyValueGrain(
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-        => _outbox.DropConfirmedAsync(state.RecordExists, () => state.WriteStateAsync(cancellationToken));
+        => _outbox.DropConfirmedAsync(reason, state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public Task<KeyValueRead?> GetAsync()

@@ -32,7 +32,7 @@ public sealed partial class AnswerAttemptGrain(
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-        => _outbox.DropConfirmedAsync(state.RecordExists, () => state.WriteStateAsync(cancellationToken));
+        => _outbox.DropConfirmedAsync(reason, state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public async Task<Outcome<AnswerSnapshot>> CreateAsync(AnswerInput input)

@@ -41,7 +41,7 @@ public sealed partial class BulkDeleteGrain(
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-        => _outbox.DropConfirmedAsync(state.RecordExists, () => state.WriteStateAsync(cancellationToken));
+        => _outbox.DropConfirmedAsync(reason, state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public async Task<int> DeleteAllAsync()

@@ -31,7 +31,7 @@ public sealed partial class QuestionGrain(
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-        => _outbox.DropConfirmedAsync(state.RecordExists, () => state.WriteStateAsync(cancellationToken));
+        => _outbox.DropConfirmedAsync(reason, state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public async Task<Outcome<QuestionSnapshot>> CreateAsync(QuestionInput input)

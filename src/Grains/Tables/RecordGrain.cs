@@ -37,7 +37,7 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-        => _outbox.DropConfirmedAsync(state.IsLoaded && state.RecordExists, state.WriteAsync);
+        => _outbox.DropConfirmedAsync(reason, state.IsLoaded && state.RecordExists, state.WriteAsync);
 
     /// <inheritdoc />
     public async Task<Outcome<RecordSnapshot>> CreateNewAsync(string dataJson)
