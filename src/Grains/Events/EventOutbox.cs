@@ -113,7 +113,7 @@ public sealed partial class EventOutbox
     /// outbox no longer holds them (kept, they would only be published again, harmlessly, on the next activation).
     /// <paramref name="stored"/> says the state exists in storage; a failed write is logged, not thrown.
     /// Not when the silo is shutting down: it deactivates every grain at once, and a write each made a stop take 6 s
-    /// after 20,000 written keys (longer than a container's default 10 s grace period after 40,000). The confirmed
+    /// after 20,000 written keys (a container gets 10 s by default before it is killed). The confirmed
     /// events stay in storage; the next start checks them against the log (index partitions) and the log
     /// de-duplicates whatever an activation publishes again.
     /// </summary>
