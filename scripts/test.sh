@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/local-services.sh start
 trap 'scripts/local-services.sh stop' EXIT
 eval "$(scripts/local-services.sh env)"
+# INMEMORYDB_TEST_PG_OPTIONS (e.g. Multiplexing=true) is appended to the tests' PostgreSQL connection string.
+if [ -n "${INMEMORYDB_TEST_PG_OPTIONS:-}" ]; then export INMEMORYDB_TEST_POSTGRES="$INMEMORYDB_TEST_POSTGRES;$INMEMORYDB_TEST_PG_OPTIONS"; fi
 # The Dockerfiles publish src/Api and src/Silo: check both publish (no Docker engine is needed for that).
 publish=$(mktemp -d)
 for project in src/Api/Api.csproj src/Silo/Silo.csproj; do dotnet publish "$project" -c Release -o "$publish/$(basename "$project" .csproj)" -v q -nologo; done
