@@ -1,5 +1,10 @@
 using System.Net;
+using InMemoryDb.Grains.KeyValue;
+using InMemoryDb.Grains.Persistence;
+using InMemoryDb.KeyValue;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
 
 namespace InMemoryDb.Tests.Integration;
 
@@ -48,7 +53,7 @@ public sealed class KeyValuePersistenceTests
         }
 
         // The stop did not write the grain again: its stored outbox still lists the (confirmed) event.
-        Assert.Equal([logged], await StoredOutboxAsync(serviceId));
+        Assert.Equal([logged], await StoredOutboxAsync(serviceId, "a"));
 
         await using var second = new ApiFactory(TestEnvironment.Postgres, serviceId);
         var again = second.CreateClient();
@@ -62,19 +67,17 @@ public sealed class KeyValuePersistenceTests
         Assert.Single(all, e => Guid.Parse((string)e["event_id"]!) == logged);
     }
 
-    /// <summary>The event ids in the stored outbox of key grains of <paramref name="serviceId"/>.</summary>
-    private static async Task<Guid[]> StoredOutboxAsync(string serviceId)
+    /// <summary>The event ids in the stored outbox of <paramref name="key"/>'s grain, read as the index partitions read it.</summary>
+    private static async Task<Guid[]> StoredOutboxAsync(string serviceId, string key)
     {
         await using var dataSource = NpgsqlDataSource.Create(TestEnvironment.Postgres);
-        await using var command = dataSource.CreateCommand("""
-            SELECT (e ->> 'event_id')::uuid
-              FROM orleansstorage, jsonb_array_elements(convert_from(payloadbinary, 'UTF8')::jsonb -> 'outbox') AS e
-             WHERE serviceid = $1 AND graintypestring = 'kv'
-            """);
-        command.Parameters.AddWithValue(serviceId);
+        var scanner = new PostgresGrainStateScanner(dataSource, Options.Create(new ClusterOptions { ServiceId = serviceId }));
+        var partition = KeyValueIndexGrain.PartitionOf(KeyValueKeys.GrainKey(key));
         var ids = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        await foreach (var (_, state) in scanner.ScanAsync<KeyValueState>(KeyValueGrain.StateName, KeyValueKeys.Scope, partition))
+        {
+            if (state.Key == key) ids.AddRange(state.Outbox.Select(e => e.EventId));
+        }
         return [.. ids];
     }
 }
