@@ -5,13 +5,14 @@
 #   bench/run-ab.sh /path/to/build-a /path/to/build-b             # build folders holding InMemoryDb.Api.dll
 #   bench/run-ab.sh here here@DOTNET_GCgen0size=0x600000           # "here": this tree's Release build; @VAR=value,... adds environment
 #   bench/run-ab.sh here here@BENCH_PG_OPTIONS=MaxPoolSize=8        # BENCH_* settings go to the script (bench/lib.sh), the rest to the API
+#   bench/run-ab.sh baseline here                                   # "baseline": bench/Baseline as the durable baseline (one upsert per PUT)
 # AB_REPS (default 3) processes per variant; each warms up with 40,000 PUTs (32 in flight), then runs AB_ROUNDS
 # (default 3) rounds of AB_SECONDS (default 20) s of PUTs of existing keys at AB_RATE (default 1000)/s, open loop,
 # then one closed-loop round of 15,000 PUTs of new keys (32 in flight). Port: BENCH_PORT (default 5087).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-[ $# -ge 2 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,10p' "$0" >&2; exit 2; }
 PORT=${BENCH_PORT:-5087}
 REPS=${AB_REPS:-3}
 ROUNDS=${AB_ROUNDS:-3}
@@ -19,6 +20,9 @@ SECONDS_PER_ROUND=${AB_SECONDS:-20}
 RATE=${AB_RATE:-1000}
 if printf '%s\n' "$@" | grep -q '^here'; then
   dotnet build -c Release src/Api -v q -nologo | grep -E " error |rror\(s\)" || true
+fi
+if printf '%s\n' "$@" | grep -q '^baseline'; then
+  dotnet build -c Release bench/Baseline -v q -nologo | grep -E " error |rror\(s\)" || true
 fi
 dotnet build -c Release bench/InMemoryDb.Bench -v q -nologo | grep -E " error |rror\(s\)" || true
 GEN="dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll"
@@ -34,14 +38,16 @@ for ((rep = 0; rep < REPS; rep++)); do
   for ((j = 0; j < ${#VARIANTS[@]}; j++)); do
     v=${VARIANTS[(j + rep) % ${#VARIANTS[@]}]}
     dir=${v%%@*}
-    [ "$dir" = here ] && dir=src/Api/bin/Release/net10.0
+    dll=$dir/InMemoryDb.Api.dll
+    [ "$dir" = here ] && dll=src/Api/bin/Release/net10.0/InMemoryDb.Api.dll
+    [ "$dir" = baseline ] && dll=bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll
     settings=""
     [[ "$v" == *@* ]] && settings=${v#*@} && settings=${settings//,/ }
     (
       trap bench_run_exit_actions EXIT   # a subshell does not inherit the trap: stop this process, drop its database
       for s in $settings; do [[ "$s" == BENCH_* ]] && export "${s?}" && settings=${settings/"$s"/}; done
       bench_fresh_database inmemorydb_bench_ab > /dev/null
-      BENCH_API_ENV="${BENCH_API_ENV:-} $settings" bench_start "$PORT" "${TMPDIR:-/tmp}/inmemorydb-bench-ab-api.log" "$dir/InMemoryDb.Api.dll"
+      BENCH_API_ENV="${BENCH_API_ENV:-} $settings" bench_start "$PORT" "${TMPDIR:-/tmp}/inmemorydb-bench-ab-api.log" "$dll"
       $GEN closed --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"v{i}"}' --requests 20000 --concurrency 32 --rounds 2 > /dev/null
       $GEN probe --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"w{i}"}' --keys 20000 --rate "$RATE" \
         --seconds "$SECONDS_PER_ROUND" --rounds "$ROUNDS"
