@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 4's benchmark: seed 003's key-value API, same load, side by side on this machine:
 #   1. baseline      bench/Baseline: the routes over a ConcurrentDictionary (the HTTP ceiling here)
+#   1b. durable     bench/Baseline with PostgreSQL: each PUT also one upsert, answered once committed (the durable floor)
 #   2. single node   src/Api co-hosting a silo, persistent on a local PostgreSQL (fsync on)
 #   3. cluster       deploy/cluster.sh: 2 silos + 2 APIs behind nginx (Redis clustering, PostgreSQL)
 # For 2 and 3 the cold keys are written, then the target is restarted, so each cold GET loads from PostgreSQL.
@@ -13,7 +14,7 @@ source bench/lib.sh
 BASELINE_PORT=${BENCH_BASELINE_PORT:-5090}
 PORT=${BENCH_PORT:-5080}
 CLUSTER_PORT=${CLUSTER_PORT:-9999}
-TARGETS=${BENCH_TARGETS:-baseline single cluster}
+TARGETS=${BENCH_TARGETS:-baseline durable single cluster}
 BENCH="dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll kv"
 LOGS=${TMPDIR:-/tmp}
 RUN=$(date +%s)
@@ -31,6 +32,13 @@ for target in $TARGETS; do
       BASELINE=$BENCH_PID
       $BENCH --url "http://127.0.0.1:$BASELINE_PORT" --name baseline --phase all "$@"
       bench_stop "$BASELINE" ;;
+    durable)
+      bench_fresh_database inmemorydb_bench_kv_durable
+      bench_start "$BASELINE_PORT" "$LOGS/inmemorydb-bench-durable-baseline.log" bench/Baseline/bin/Release/net10.0/InMemoryDb.Baseline.dll
+      BASELINE=$BENCH_PID
+      $BENCH --url "http://127.0.0.1:$BASELINE_PORT" --name durable-baseline --phase all "$@"
+      bench_stop "$BASELINE"
+      unset ConnectionStrings__Postgres ;;
     single)
       bench_fresh_database inmemorydb_bench_kv
       export Logging__LogLevel__Default=Warning
@@ -50,6 +58,6 @@ for target in $TARGETS; do
       deploy/cluster.sh up
       $BENCH --url "http://127.0.0.1:$CLUSTER_PORT" --name cluster --phase run --prefix "c$RUN" "$@"
       deploy/cluster.sh down ;;
-    *) echo "unknown target $target (baseline, single, cluster)" >&2; exit 2 ;;
+    *) echo "unknown target $target (baseline, durable, single, cluster)" >&2; exit 2 ;;
   esac
 done
