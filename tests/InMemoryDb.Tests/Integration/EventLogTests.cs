@@ -100,25 +100,14 @@ public sealed class EventLogTests
     [Fact]
     public async Task SchemaIsAppliedIdempotentlyAndCreatesTheDatabase()
     {
-        var builder = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = "inmemorydb_fresh_" + Guid.NewGuid().ToString("N")[..8] };
-        await PostgresSchema.EnsureAsync(builder.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        await using var database = new TestDatabase("inmemorydb_fresh_");
+        await PostgresSchema.EnsureAsync(database.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
-            PostgresSchema.EnsureAsync(builder.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None)));
-        try
-        {
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansquery", connection);
-            Assert.Equal(3L, await command.ExecuteScalarAsync());
-        }
-        finally
-        {
-            // Leave no database behind on the developer's PostgreSQL.
-            await using var maintenance = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = "postgres" }.ConnectionString);
-            await maintenance.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{builder.Database}\" WITH (FORCE)", maintenance);
-            await drop.ExecuteNonQueryAsync();
-        }
+            PostgresSchema.EnsureAsync(database.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None)));
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansquery", connection);
+        Assert.Equal(3L, await command.ExecuteScalarAsync());
     }
 
     private static Task EnsureSchemaAsync()

@@ -46,42 +46,30 @@ public sealed class GrainStorageTests
     public async Task RewritingAStateKeepsItsRowOnItsPage()
     {
         // A fresh database, so the table's pages hold only this test's rows in the order it wrote them.
-        var database = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = "inmemorydb_fill_" + Guid.NewGuid().ToString("N")[..8] };
-        try
-        {
-            await using (var factory = new ApiFactory(database.ConnectionString))
-            {
-                factory.CreateClient();
-                var storage = factory.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Storage);
-                var states = Enumerable.Range(0, 300)
-                    .Select(i => (Id: GrainId.Create("unique", $"t/fill-{i:D3}"), State: new TestGrainState<UniqueValueState> { State = new UniqueValueState { Owner = $"owner-{i}" } }))
-                    .ToArray();
-                foreach (var (id, state) in states) await storage.WriteStateAsync("unique", id, state);
-                var before = await PagesAsync(database.ConnectionString, factory.ServiceId);
+        await using var database = new TestDatabase("inmemorydb_fill_");
+        await using var factory = new ApiFactory(database.ConnectionString);
+        factory.CreateClient();
+        var storage = factory.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Storage);
+        var states = Enumerable.Range(0, 300)
+            .Select(i => (Id: GrainId.Create("unique", $"t/fill-{i:D3}"), State: new TestGrainState<UniqueValueState> { State = new UniqueValueState { Owner = $"owner-{i}" } }))
+            .ToArray();
+        foreach (var (id, state) in states) await storage.WriteStateAsync("unique", id, state);
+        var before = await PagesAsync(database.ConnectionString, factory.ServiceId);
 
-                foreach (var (id, state) in states)
-                {
-                    state.State.Owner += "-renamed";
-                    await storage.WriteStateAsync("unique", id, state);
-                }
-                var after = await PagesAsync(database.ConnectionString, factory.ServiceId);
-
-                Assert.Equal(300, before.Count);
-                Assert.True(before.Values.Distinct().Count() > 2, "the rows span several pages");
-                // The table keeps free space on every page (fillfactor): a rewritten row stays on its page (a HOT
-                // update, no index entry written). At 100 % fill the first rewrite on a full page finds no room
-                // (4 of these 300 moved), and under load pruning often cannot make room in time.
-                var moved = before.Count(row => after[row.Key] != row.Value);
-                Assert.True(moved == 0, $"{moved} of 300 rows moved to another page when rewritten");
-            }
-        }
-        finally
+        foreach (var (id, state) in states)
         {
-            await using var maintenance = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = "postgres" }.ConnectionString);
-            await maintenance.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Database}\" WITH (FORCE)", maintenance);
-            await drop.ExecuteNonQueryAsync();
+            state.State.Owner += "-renamed";
+            await storage.WriteStateAsync("unique", id, state);
         }
+        var after = await PagesAsync(database.ConnectionString, factory.ServiceId);
+
+        Assert.Equal(300, before.Count);
+        Assert.True(before.Values.Distinct().Count() > 2, "the rows span several pages");
+        // The table keeps free space on every page (fillfactor): a rewritten row stays on its page (a HOT
+        // update, no index entry written). At 100 % fill the first rewrite on a full page finds no room
+        // (4 of these 300 moved), and under load pruning often cannot make room in time.
+        var moved = before.Count(row => after[row.Key] != row.Value);
+        Assert.True(moved == 0, $"{moved} of 300 rows moved to another page when rewritten");
     }
 
     /// <summary>The page (block number) holding each row of <paramref name="serviceId"/>, by grain key.</summary>
