@@ -19,7 +19,7 @@ bench_psql() { psql -q -h 127.0.0.1 -p "${INMEMORYDB_PG_PORT:-55432}" -U postgre
 bench_stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # bench_fresh_database PREFIX: starts the local PostgreSQL, points ConnectionStrings__Postgres at a new database
-# PREFIX_<unix time> (BENCH_DB; the service creates it; BENCH_PG_OPTIONS, e.g. MaxPoolSize=8, is appended to the
+# PREFIX_<unix time> (BENCH_DB, created here, so a target that creates no database works too; BENCH_PG_OPTIONS, e.g. MaxPoolSize=8, is appended to the
 # connection string), checkpoints so the run starts with no dirty pages of an earlier one, and drops the database on
 # exit unless BENCH_KEEP_DB=1. Left behind, a run's fresh rows are vacuumed by autovacuum in the background of the
 # next run (a tables run right after another measured a third fewer creates/s).
@@ -32,7 +32,17 @@ bench_fresh_database() {
   if [ "${BENCH_KEEP_DB:-0}" != 1 ]; then
     bench_at_exit "bench_psql -c 'DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)'"
   fi
+  bench_psql -c "CREATE DATABASE \"$BENCH_DB\""
   bench_psql -c CHECKPOINT
+}
+
+# The load generator (bench/InMemoryDb.Bench, built by the scripts in Release).
+GEN="dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll"
+
+# bench_kv_warmup URL: 40,000 PUTs of keys k0..k19999 (32 in flight, unmeasured): every key's grain active and its
+# row written, the write path past its JIT; the fixed-rate PUTs after it rewrite existing keys.
+bench_kv_warmup() {
+  $GEN closed --url "$1" --method PUT --path /api --body '{"key":"k{i}","value":"v{i}"}' --requests 20000 --concurrency 32 --rounds 2 > /dev/null
 }
 
 # bench_start PORT LOG DLL [ARGS...]: starts a .NET program listening on 127.0.0.1:PORT (log in LOG), stops it on

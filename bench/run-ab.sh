@@ -25,7 +25,6 @@ if printf '%s\n' "$@" | grep -q '^baseline'; then
   dotnet build -c Release bench/Baseline -v q -nologo | grep -E " error |rror\(s\)" || true
 fi
 dotnet build -c Release bench/InMemoryDb.Bench -v q -nologo | grep -E " error |rror\(s\)" || true
-GEN="dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll"
 URL="http://127.0.0.1:$PORT"
 OUT=bench/results/ab-$(date -u +%Y%m%dT%H%M%SZ).txt
 mkdir -p bench/results
@@ -48,7 +47,7 @@ for ((rep = 0; rep < REPS; rep++)); do
       for s in $settings; do [[ "$s" == BENCH_* ]] && export "${s?}" && settings=${settings/"$s"/}; done
       bench_fresh_database inmemorydb_bench_ab > /dev/null
       BENCH_API_ENV="${BENCH_API_ENV:-} $settings" bench_start "$PORT" "${TMPDIR:-/tmp}/inmemorydb-bench-ab-api.log" "$dll"
-      $GEN closed --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"v{i}"}' --requests 20000 --concurrency 32 --rounds 2 > /dev/null
+      bench_kv_warmup "$URL"
       $GEN probe --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"w{i}"}' --keys 20000 --rate "$RATE" \
         --seconds "$SECONDS_PER_ROUND" --rounds "$ROUNDS"
       $GEN closed --url "$URL" --method PUT --path /api --body '{"key":"n{i}","value":"v{i}"}' --requests 15000 --concurrency 32 --rounds 1

@@ -19,7 +19,6 @@ if [ -z "${BENCH_API_DIR:-}" ]; then
   BENCH_API_DIR=src/Api/bin/Release/net10.0
 fi
 dotnet build -c Release bench/InMemoryDb.Bench -v q -nologo | grep -E " error |rror\(s\)" || true
-GEN="dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll"
 URL="http://127.0.0.1:$PORT"
 CSV=$(mktemp --suffix .csv)
 bench_at_exit "rm -f $CSV"
@@ -30,7 +29,7 @@ echo "machine: $(bench_machine); API $BENCH_API_DIR; scenario $SCENARIO"
 
 case "$SCENARIO" in
   kv)
-    $GEN closed --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"v{i}"}' --requests 20000 --concurrency 32 --rounds 2 > /dev/null
+    bench_kv_warmup "$URL"
     (sleep 4; "$COUNTERS" collect -p "$BENCH_PID" --counters System.Runtime --format csv --refresh-interval 10 --duration 00:00:00:21 -o "$CSV" > /dev/null) &
     COLLECTOR=$!
     $GEN probe --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"w{i}"}' --keys 20000 --rate 1000 --seconds 30 --rounds 1

@@ -11,13 +11,12 @@ PORT=${BENCH_PORT:-5087}
 DIR=${BENCH_API_DIR:-src/Api/bin/Release/net10.0}
 [ -n "${BENCH_API_DIR:-}" ] || dotnet build -c Release src/Api -v q -nologo | grep -E " error |rror\(s\)" || true
 dotnet build -c Release bench/InMemoryDb.Bench -v q -nologo | grep -E " error |rror\(s\)" || true
-GEN="dotnet bench/InMemoryDb.Bench/bin/Release/net10.0/InMemoryDb.Bench.dll"
 URL="http://127.0.0.1:$PORT"
 trap bench_run_exit_actions EXIT
 bench_fresh_database inmemorydb_bench_wal > /dev/null
 export Logging__LogLevel__Default=Warning
 bench_start "$PORT" "${TMPDIR:-/tmp}/inmemorydb-bench-wal-api.log" "$DIR/InMemoryDb.Api.dll"
-$GEN closed --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"v{i}"}' --requests 20000 --concurrency 32 --rounds 2 > /dev/null
+bench_kv_warmup "$URL"
 sql() { bench_psql -At -d "$BENCH_DB" -c "$1"; }
 sql "SELECT pg_stat_reset()" > /dev/null
 start=$(sql "SELECT pg_current_wal_lsn()")

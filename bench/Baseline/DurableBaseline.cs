@@ -9,7 +9,7 @@ internal sealed class DurableBaseline(NpgsqlDataSource dataSource)
     private const string Upsert = "INSERT INTO baseline_kv (key, value, written_at) VALUES ($1, $2, now()) "
         + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, written_at = excluded.written_at";
 
-    /// <summary>The durable baseline on <paramref name="connectionString"/> (its table created), or null without one.</summary>
+    /// <summary>The durable baseline on <paramref name="connectionString"/> (an existing database; its table created), or null without one.</summary>
     public static async Task<DurableBaseline?> OpenAsync(string? connectionString)
     {
         if (string.IsNullOrEmpty(connectionString)) return null;
@@ -19,23 +19,11 @@ internal sealed class DurableBaseline(NpgsqlDataSource dataSource)
         {
             builder.MaxPoolSize = 8;
         }
-        await CreateDatabaseAsync(builder);
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         await using var command = dataSource.CreateCommand(
             "CREATE TABLE IF NOT EXISTS baseline_kv (key text PRIMARY KEY, value text, written_at timestamptz NOT NULL)");
         await command.ExecuteNonQueryAsync();
         return new DurableBaseline(dataSource);
-    }
-
-    private static async Task CreateDatabaseAsync(NpgsqlConnectionStringBuilder target)
-    {
-        var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
-        await connection.OpenAsync();
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = target.Database } } };
-        if (await exists.ExecuteScalarAsync() is not null) return;
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-        await create.ExecuteNonQueryAsync();
     }
 
     /// <summary>Stores <paramref name="value"/> (null: deleted) for <paramref name="key"/>; returns once committed.</summary>
