@@ -60,6 +60,10 @@ public sealed record Outcome<T>(
     public static Outcome<T> Invalid(string field, string message)
         => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>The refusal of a JSON value beyond <see cref="InputLimits"/>: 400 when malformed, else 422 naming its path.</summary>
+    public static Outcome<T> Refused(JsonProblem problem)
+        => problem.Malformed ? BadRequest($"{problem.Path} {problem.Message}.") : Invalid(problem.Path, problem.Message);
+
     /// <summary>Carries a failure over to an outcome of another value type.</summary>
     public Outcome<TOther> As<TOther>() => Succeeded
         ? throw new InvalidOperationException("Only failed outcomes can change their value type.")

@@ -14,7 +14,7 @@ public static class KeyValueApi
     /// <summary>The message of a read of a key that does not exist (seed 003's shape: <c>{"detail": "key not found"}</c>).</summary>
     public const string NotFoundDetail = "key not found";
 
-    private const string TimestampMessage = "timestamp must be an ISO-8601 date-time (e.g. 2026-01-31T12:00:00.123Z) or a whole number of Unix milliseconds.";
+    private const string TimestampMessage = "timestamp must be an ISO-8601 date-time (e.g. 2026-01-31T12:00:00.123Z) or a whole number of Unix milliseconds, from 0001-01-01 to 9999-12-30T23:59:59.9999999Z.";
 
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapKeyValueApi(this IEndpointRouteBuilder app)

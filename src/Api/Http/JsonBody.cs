@@ -66,22 +66,39 @@ public static class JsonBody
         }
     }
 
-    /// <summary>Reads a body of the form <c>{"data": {...}}</c> and returns the raw JSON of the data object.</summary>
+    /// <summary>
+    /// Reads a body of the form <c>{"data": {...}}</c> and returns the raw JSON of the data object. The whole body is
+    /// checked against <see cref="InputLimits"/> first (400 when malformed, 422 naming the field when a value is beyond them).
+    /// </summary>
     public static async Task<(string? DataJson, ProblemHttpResult? Problem)> ReadDataAsync(HttpRequest request)
     {
-        var (document, problem) = await ReadAsync(request);
-        if (document is null) return (null, problem);
-        using (document)
+        var (tooLarge, read) = await ReadAllAsync(request, static body => ParseData(body));
+        return tooLarge ? (null, TooLarge()) : read;
+    }
+
+    private static (string? DataJson, ProblemHttpResult? Problem) ParseData(ReadOnlySequence<byte> body)
+    {
+        if (body.IsEmpty) return (null, Problems.BadRequest("The request body is empty; send a JSON document."));
+        var bytes = body.ToArray();
+        if (InputLimits.CheckJson(bytes, "", wrapperLevels: 1) is { } refused) return (null, Refused(refused));
+        using var document = JsonDocument.Parse(bytes, Options);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("data", out var data)
+            || data.ValueKind != JsonValueKind.Object)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("data", out var data)
-                || data.ValueKind != JsonValueKind.Object)
-            {
-                return (null, Problems.BadRequest("The body must be a JSON object of the form {\"data\": {...}} whose data is an object."));
-            }
-            return (data.GetRawText(), null);
+            return (null, Problems.BadRequest("The body must be a JSON object of the form {\"data\": {...}} whose data is an object."));
         }
+        return (data.GetRawText(), null);
+    }
+
+    /// <summary>The problem for a JSON value beyond <see cref="InputLimits"/>: 400 when malformed, else 422 naming the field.</summary>
+    public static ProblemHttpResult Refused(JsonProblem problem)
+    {
+        var field = problem.Path.Length == 0 ? "body" : problem.Path;
+        return problem.Malformed
+            ? Problems.BadRequest($"{field} {problem.Message}.")
+            : Problems.Validation(new Dictionary<string, string[]> { [field] = [problem.Message] });
     }
 
     private static ProblemHttpResult TooLarge()

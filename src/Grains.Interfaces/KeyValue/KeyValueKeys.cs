@@ -75,20 +75,5 @@ public static class KeyValueKeys
     }
 
     private static string? CheckText(string text, string what)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\0') return $"The {what} must not contain the NUL character.";
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return $"The {what} must be valid Unicode (it holds an unpaired surrogate).";
-            }
-        }
-        return null;
-    }
+        => InputLimits.CheckText(text) is { } problem ? $"The {what} {problem}." : null;
 }

@@ -29,18 +29,18 @@ public static partial class KeyValueTimestamps
             return false;
         }
         timestamp = timestamp.ToUniversalTime();
-        return true;
+        return InputLimits.CheckTimestamp(timestamp) is null;
     }
 
-    /// <summary>Unix milliseconds as a timestamp; false when out of the representable range.</summary>
+    /// <summary>Unix milliseconds as a timestamp; false when out of the accepted range (<see cref="InputLimits.CheckTimestamp"/>).</summary>
     public static bool TryFromUnixMilliseconds(long milliseconds, out DateTimeOffset timestamp)
     {
         timestamp = default;
         if (milliseconds is < -62_135_596_800_000 or > 253_402_300_799_999) return false;
         timestamp = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
-        return true;
+        return InputLimits.CheckTimestamp(timestamp) is null;
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?\z", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex IsoPattern();
 }

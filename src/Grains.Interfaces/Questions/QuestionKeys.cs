@@ -62,6 +62,6 @@ public static class QuestionKeys
         {
             if (c == '/' || char.IsControl(c)) return "must not contain '/' or control characters";
         }
-        return null;
+        return InputLimits.CheckText(usuario);
     }
 }

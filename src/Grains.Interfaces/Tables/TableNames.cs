@@ -14,7 +14,7 @@ public static partial class TableNames
     /// <summary>The built-in orders table.</summary>
     public const string Orders = "orders";
 
-    /// <summary>True when <paramref name="table"/> matches <c>^[a-z][a-z0-9_]{0,62}$</c>.</summary>
+    /// <summary>True when <paramref name="table"/> matches <c>[a-z][a-z0-9_]{0,62}</c> (the whole name: no trailing newline slips through).</summary>
     public static bool IsValid(string? table) => table is not null && TablePattern().IsMatch(table);
 
     /// <summary>Null when <paramref name="id"/> is acceptable as a record id, otherwise why not.</summary>
@@ -26,7 +26,7 @@ public static partial class TableNames
         {
             if (char.IsControl(c) || c == '/') return "The id must not contain '/' or control characters.";
         }
-        return null;
+        return InputLimits.CheckText(id) is { } problem ? $"The id {problem}." : null;
     }
 
     /// <summary>The key of the <see cref="IRecordGrain"/> holding record <paramref name="id"/> of <paramref name="table"/>.</summary>
@@ -39,6 +39,6 @@ public static partial class TableNames
         return slash <= 0 ? throw new FormatException($"'{key}' is not a record key.") : (key[..slash], key[(slash + 1)..]);
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[a-z][a-z0-9_]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TablePattern();
 }

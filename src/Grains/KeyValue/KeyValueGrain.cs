@@ -58,6 +58,7 @@ public sealed partial class KeyValueGrain(
         TakeLoadedFlag();
         if (CheckKey(key) is { } problem) return Task.FromResult(problem);
         if (KeyValueKeys.CheckValue(value) is { } valueProblem) return Task.FromResult(Outcome<KeyValueWriteResult>.Invalid("value", valueProblem));
+        if (CheckTimestamp(timestamp) is { } timestampProblem) return Task.FromResult(timestampProblem);
         return ApplyAsync(key, value, timestamp);
     }
 
@@ -66,6 +67,7 @@ public sealed partial class KeyValueGrain(
     {
         TakeLoadedFlag();
         if (CheckKey(key) is { } problem) return Task.FromResult(problem);
+        if (CheckTimestamp(timestamp) is { } timestampProblem) return Task.FromResult(timestampProblem);
         return ApplyAsync(key, null, timestamp);
     }
 
@@ -146,6 +148,9 @@ public sealed partial class KeyValueGrain(
             ? null
             : Outcome<KeyValueWriteResult>.BadRequest($"This grain holds another key; call the grain {KeyValueKeys.GrainKey(key)}.");
     }
+
+    private static Outcome<KeyValueWriteResult>? CheckTimestamp(DateTimeOffset? timestamp)
+        => timestamp is { } given && InputLimits.CheckTimestamp(given) is { } problem ? Outcome<KeyValueWriteResult>.Invalid("timestamp", problem) : null;
 
     private bool TakeLoadedFlag()
     {

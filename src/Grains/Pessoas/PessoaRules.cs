@@ -39,6 +39,11 @@ public static class PessoaRules
                     Add("stack", $"every element must be a string of 1 to {MaxStackItem} characters (element {i} is not)");
                     break;
                 }
+                if (InputLimits.CheckText(stack[i]) is { } problem)
+                {
+                    Add("stack", $"element {i} {problem}");
+                    break;
+                }
             }
         }
         return errors;
@@ -64,7 +69,7 @@ public static class PessoaRules
         if (text.Length == 0) return "must not be empty";
         // A string of at most max UTF-16 units has at most max characters: count only longer ones.
         if (text.Length > max && Characters(text) > max) return $"must be at most {max} characters";
-        return null;
+        return InputLimits.CheckText(text);
     }
 
     private static bool IsDigits(ReadOnlySpan<char> span)

@@ -137,6 +137,11 @@ public static class QuestionRules
             errors[field] = [$"must be at most {MaxLengths[field]} characters"];
             return false;
         }
+        if (InputLimits.CheckText(value) is { } problem)
+        {
+            errors[field] = [problem];
+            return false;
+        }
         return true;
     }
 }

@@ -63,7 +63,8 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         if (!TableNames.IsValid(_table)) return Outcome<RecordSnapshot>.BadRequest(TableGrain.InvalidTableMessage(_table));
         if (TableNames.CheckId(_id) is { } idProblem) return Outcome<RecordSnapshot>.Invalid("id", idProblem);
         if (state.State.Exists) return Outcome<RecordSnapshot>.Conflict($"A record with id '{_id}' already exists in table '{_table}'.");
-        if (ParseObject(dataJson) is not { } data) return Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object");
+        var (data, refused) = ParseObject(dataJson, "data");
+        if (data is null) return refused!;
         if (data.TryGetPropertyValue("id", out var idNode) && idNode is not null
             && (idNode.GetValueKind() != JsonValueKind.String || idNode.GetValue<string>() != _id))
         {
@@ -129,7 +130,8 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         {
             return Outcome<RecordSnapshot>.PreconditionFailed($"The record is at version {current.Version}, not {expected}.");
         }
-        if (ParseObject(patchJson) is not { } patch) return Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object");
+        var (patch, refused) = ParseObject(patchJson, "data");
+        if (patch is null) return refused!;
         if (patch.TryGetPropertyValue("id", out var idNode)
             && (idNode is null || idNode.GetValueKind() != JsonValueKind.String || idNode.GetValue<string>() != _id))
         {
@@ -347,16 +349,11 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
     private RecordSnapshot? Snapshot(RecordState s)
         => s.Exists && s.Data is { } data ? new RecordSnapshot(_table, _id, data.GetRawText(), s.CreatedAt, s.UpdatedAt, s.Version) : null;
 
-    private static JsonObject? ParseObject(string json)
+    /// <summary>The JSON object <paramref name="json"/>, or the outcome refusing it (malformed, not an object, or beyond <see cref="InputLimits"/>).</summary>
+    private static (JsonObject? Value, Outcome<RecordSnapshot>? Refused) ParseObject(string json, string field)
     {
-        try
-        {
-            return JsonNode.Parse(json) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        if (InputLimits.CheckJson(json, field) is { } problem) return (null, Outcome<RecordSnapshot>.Refused(problem));
+        return JsonNode.Parse(json) is JsonObject value ? (value, null) : (null, Outcome<RecordSnapshot>.Invalid(field, "must be a JSON object"));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index partition did not take the change of {Record} (attempt {Attempt}); retrying")]

@@ -21,16 +21,8 @@ public sealed partial class TableGrain : Grain, ITableGrain
     public Task<Outcome<RecordSnapshot>> CreateAsync(string dataJson)
     {
         if (!TableNames.IsValid(Table)) return Task.FromResult(Outcome<RecordSnapshot>.BadRequest(InvalidTableMessage(Table)));
-        JsonObject? data;
-        try
-        {
-            data = JsonNode.Parse(dataJson) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            data = null;
-        }
-        if (data is null) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object"));
+        if (InputLimits.CheckJson(dataJson, "data") is { } refused) return Task.FromResult(Outcome<RecordSnapshot>.Refused(refused));
+        if (JsonNode.Parse(dataJson) is not JsonObject data) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object"));
 
         if (data.TryGetPropertyValue("id", out var idNode) && idNode is not null)
         {
@@ -183,6 +175,6 @@ public sealed partial class TableGrain : Grain, ITableGrain
         heap[at] = item;
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex FieldPattern();
 }
