@@ -1,5 +1,6 @@
 using InMemoryDb.Api.Http;
 using InMemoryDb.Api.Models.Questions;
+using InMemoryDb.Grains.Questions;
 using InMemoryDb.Questions;
 using Microsoft.AspNetCore.Mvc;
 
@@ -25,7 +26,10 @@ public static class QuestionsApi
             .Accepts<QuestionRequest>("application/json")
             .Produces<MessageResponse>().Produces<DetailResponse>(400).Produces<DetailResponse>(413).Produces<ValidationErrorResponse>(422);
         questions.MapGet("/questions", ListQuestionsAsync)
-            .WithSummary("Every question, ordered by question_id").Produces<QuestionResponse[]>();
+            .WithSummary("Every question, ordered by question_id")
+            .WithDescription("Optional paging: limit (1–100000) and after (a question_id); the Link header (rel=next) names the next page. " +
+                             "400 when the whole answer would pass the response limit.")
+            .Produces<QuestionResponse[]>().Produces<DetailResponse>(400).Produces<ValidationErrorResponse>(422);
         questions.MapGet("/question/{question_id}", GetQuestionAsync)
             .WithSummary("One question").Produces<QuestionResponse>().Produces<DetailResponse>(404).Produces<ValidationErrorResponse>(422);
         questions.MapDelete("/question/{question_id}", DeleteQuestionAsync)
@@ -46,7 +50,8 @@ public static class QuestionsApi
             .Produces<AnswerCreatedResponse>().Produces<DetailResponse>(400).Produces<DetailResponse>(404).Produces<ValidationErrorResponse>(422);
         answers.MapGet("/answers", ListAnswersAsync)
             .WithSummary("Every attempt with is_correct, ordered by usuario, question_id, nro_tentativa")
-            .WithDescription("Optional filters: usuario (exact) and question_id.")
+            .WithDescription("Optional filters: usuario (exact) and question_id. Optional paging: limit (1–100000) and after (the cursor the Link header, rel=next, names). " +
+                             "400 when the whole answer would pass the response limit.")
             .Produces<AnswerResponse[]>().Produces<ValidationErrorResponse>(422);
         answers.MapDelete("/answers", DeleteAnswersAsync)
             .WithSummary("Delete every attempt: {\"message\": \"N answers deleted\"}")
@@ -65,10 +70,32 @@ public static class QuestionsApi
         return outcome.Succeeded ? TypedResults.Ok(new MessageResponse("Question created")) : SeedResults.From(outcome);
     }
 
-    private static async Task<IResult> ListQuestionsAsync(IGrainFactory grains)
+    private static async Task<IResult> ListQuestionsAsync([FromQuery] string? limit, [FromQuery] string? after, HttpRequest request, IGrainFactory grains)
     {
-        var all = await grains.GetGrain<IQuestionsGrain>(0).ListAsync();
-        return TypedResults.Ok(all.Select(QuestionResponse.From).ToArray());
+        if (PageLimit(limit, QuestionsGrain.MaxPageSize, out var size) is { } problem) return problem;
+        long? from = null;
+        if (after is not null)
+        {
+            if (SeedBody.Integer(after, "query", "after", out var afterProblem) is not { } parsed) return afterProblem!;
+            from = parsed;
+        }
+        var outcome = await grains.GetGrain<IQuestionsGrain>(0).ListAsync(from, size);
+        if (!outcome.Succeeded) return SeedResults.From(outcome);
+        var page = outcome.Value!;
+        Paging.SetNext(request.HttpContext.Response, page.NextAfter is { } next && size is { } asked
+            ? Paging.Next(request, asked, next.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null);
+        return TypedResults.Ok(page.Questions.Select(QuestionResponse.From).ToArray());
+    }
+
+    /// <summary>Reads an optional limit the seed's way (422 with its location when it is not an integer in range).</summary>
+    private static IResult? PageLimit(string? text, int max, out int? limit)
+    {
+        limit = null;
+        if (text is null) return null;
+        if (SeedBody.Integer(text, "query", "limit", out var problem) is not { } parsed) return problem;
+        if (parsed is < 1 || parsed > max) return SeedResults.Validation("query", "limit", $"ensure this value is between 1 and {max}", "value_error.number.not_in_range");
+        limit = (int)parsed;
+        return null;
     }
 
     private static async Task<IResult> GetQuestionAsync([FromRoute(Name = "question_id")] string questionId, IGrainFactory grains)
@@ -100,7 +127,8 @@ public static class QuestionsApi
         return outcome.Succeeded ? TypedResults.Ok(new AnswerCreatedResponse("Answer created", outcome.Value!.IsCorrect)) : SeedResults.From(outcome);
     }
 
-    private static async Task<IResult> ListAnswersAsync([FromQuery] string? usuario, [FromQuery(Name = "question_id")] string? questionId, IGrainFactory grains)
+    private static async Task<IResult> ListAnswersAsync([FromQuery] string? usuario, [FromQuery(Name = "question_id")] string? questionId,
+        [FromQuery] string? limit, [FromQuery] string? after, HttpRequest request, IGrainFactory grains)
     {
         long? id = null;
         if (questionId is not null)
@@ -108,8 +136,17 @@ public static class QuestionsApi
             if (SeedBody.Integer(questionId, "query", "question_id", out var problem) is not { } parsed) return problem!;
             id = parsed;
         }
-        var all = await grains.GetGrain<IAnswersGrain>(0).ListAsync(usuario, id);
-        return TypedResults.Ok(all.Select(AnswerResponse.From).ToArray());
+        if (PageLimit(limit, AnswersGrain.MaxPageSize, out var size) is { } limitProblem) return limitProblem;
+        var outcome = await grains.GetGrain<IAnswersGrain>(0).ListAsync(usuario, id, after, size);
+        if (!outcome.Succeeded) return SeedResults.From(outcome);
+        var page = outcome.Value!;
+        if (page.NextAfter is { } next && size is { } asked)
+        {
+            // The next page keeps the filters.
+            var filters = (usuario is null ? "" : "&usuario=" + Uri.EscapeDataString(usuario)) + (questionId is null ? "" : "&question_id=" + Uri.EscapeDataString(questionId));
+            Paging.SetNext(request.HttpContext.Response, Paging.Next(request, asked, next) + filters);
+        }
+        return TypedResults.Ok(page.Answers.Select(AnswerResponse.From).ToArray());
     }
 
     private static async Task<IResult> DeleteAnswersAsync(IGrainFactory grains)

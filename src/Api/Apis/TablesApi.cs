@@ -1,6 +1,7 @@
 using System.Globalization;
 using InMemoryDb.Api.Http;
 using InMemoryDb.Api.Models;
+using InMemoryDb.Grains.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,6 +10,8 @@ namespace InMemoryDb.Api.Apis;
 /// <summary>Seed 004's tables and records: <c>/api/v1/data</c>, <c>/dump</c>, <c>/join</c>, <c>/tables</c>.</summary>
 public static class TablesApi
 {
+    private const int DefaultTablesPage = 100;
+
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapTablesApi(this IEndpointRouteBuilder app)
     {
@@ -33,14 +36,18 @@ public static class TablesApi
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(400).ProducesProblem(404).ProducesProblem(412);
         api.MapGet("/dump/{table}", DumpAsync)
             .WithSummary("Every record of a table, in id order")
-            .WithDescription("With limit (1–100000), one page; the Link header (rel=next) gives the next page, whose after is the last id returned.")
+            .WithDescription("With limit (1–100000), one page; the Link header (rel=next) gives the next page, whose after is the last id returned. " +
+                             "Without limit, every record after after (streamed); 400 when that whole answer would pass the response limit (InMemoryDb:Limits:MaxResponseBytes).")
             .Produces<RecordResponse[]>().ProducesProblem(400).ProducesProblem(404);
         api.MapGet("/join/{table1}/{table2}/{key}", JoinAsync)
             .WithSummary("Inner equi-join of two tables on a field")
-            .WithDescription("Pairs {\"table1\": rec1, \"table2\": rec2} where rec1[key] == rec2[key]; a table1 record without the field joins by its id (so /join/users/orders/user_id pairs each order with its user). Values compare by JSON type and value (1 == 1.0, \"1\" != 1).")
+            .WithDescription("Pairs {\"table1\": rec1, \"table2\": rec2} where rec1[key] == rec2[key]; a table1 record without the field joins by its id (so /join/users/orders/user_id pairs each order with its user). Values compare by JSON type and value (1 == 1.0, \"1\" != 1). " +
+                             "Pairs come in (left id, right id) order; with limit (1–100000) one page, whose Link header (rel=next) names the next; without limit, every pair (streamed), 400 when that would pass the response limit.")
             .Produces<Dictionary<string, RecordResponse>[]>().ProducesProblem(400).ProducesProblem(404);
         api.MapGet("/tables", ListTablesAsync)
-            .WithSummary("Every table with its exact record count");
+            .WithSummary("The tables with their exact record counts, by name")
+            .WithDescription($"limit: 1–{ITableCatalogGrain.MaxPageSize} (default {DefaultTablesPage}); the Link header (rel=next) gives the next page, whose after is the last name returned.")
+            .Produces<TableResponse[]>().ProducesProblem(400);
         return app;
     }
 
@@ -90,39 +97,61 @@ public static class TablesApi
     private static async Task<IResult> DumpAsync(string table, [FromQuery] string? limit, [FromQuery] string? after, HttpRequest request, IGrainFactory grains)
     {
         if (CheckTable(table) is { } problem) return problem;
-        int? pageSize = null;
-        if (limit is not null)
+        if (Paging.TryLimit(limit, TableGrain.MaxPageSize, out var pageSize) is { } limitProblem) return limitProblem;
+        var tableGrain = grains.GetGrain<ITableGrain>(table);
+        if (pageSize is { } size)
         {
-            if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return Problems.BadRequest($"limit must be an integer between 1 and {Grains.Tables.TableGrain.MaxPageSize}.");
-            }
-            pageSize = parsed;
+            var outcome = await tableGrain.DumpAsync(after, size);
+            if (!outcome.Succeeded) return Problems.From(outcome);
+            var page = outcome.Value!;
+            return RecordResults.Array(page.Records, page.NextAfter is { } next ? Paging.Next(request, size, next) : null);
         }
 
-        var outcome = await grains.GetGrain<ITableGrain>(table).DumpAsync(after, pageSize);
-        if (!outcome.Succeeded) return Problems.From(outcome);
-        var page = outcome.Value!;
-        var next = page.NextAfter is null ? null
-            : $"{request.PathBase}{request.Path}?limit={pageSize}&after={Uri.EscapeDataString(page.NextAfter)}";
-        return RecordResults.Array(page.Records, next);
+        // The whole rest of the table: refused up front when it would pass the response limit, else streamed page by page.
+        var measured = await tableGrain.MeasureDumpAsync(after);
+        if (!measured.Succeeded) return Problems.From(measured);
+        return RecordResults.Streamed(async cursor =>
+        {
+            var page = await tableGrain.DumpAsync(cursor, Paging.StreamPageSize);
+            return page.Succeeded ? (page.Value!.Records, page.Value.NextAfter) : throw new InvalidOperationException(page.Detail);
+        }, after, RecordJson.Write);
     }
 
-    private static async Task<IResult> JoinAsync(string table1, string table2, string key, IGrainFactory grains)
+    private static async Task<IResult> JoinAsync(string table1, string table2, string key, [FromQuery] string? limit, [FromQuery] string? after,
+        HttpRequest request, IGrainFactory grains)
     {
         if ((CheckTable(table1) ?? CheckTable(table2)) is { } problem) return problem;
-        var outcome = await grains.GetGrain<ITableGrain>(table1).JoinAsync(table2, key);
-        return outcome.Succeeded ? RecordResults.Pairs(table1, table2, outcome.Value!) : Problems.From(outcome);
+        if (Paging.TryLimit(limit, TableGrain.MaxPageSize, out var pageSize) is { } limitProblem) return limitProblem;
+        var left = grains.GetGrain<ITableGrain>(table1);
+        if (pageSize is { } size)
+        {
+            var outcome = await left.JoinAsync(table2, key, after, size);
+            if (!outcome.Succeeded) return Problems.From(outcome);
+            var page = outcome.Value!;
+            return RecordResults.Pairs(table1, table2, page.Pairs, page.NextAfter is { } next ? Paging.Next(request, size, next) : null);
+        }
+
+        var measured = await left.MeasureJoinAsync(table2, key);
+        if (!measured.Succeeded) return Problems.From(measured);
+        if (after is not null && after.Split('/').Length != 2) return Problems.BadRequest("after must be the cursor a previous page named: {left id}/{right id}.");
+        return RecordResults.Streamed(async cursor =>
+        {
+            var page = await left.JoinAsync(table2, key, cursor, Paging.StreamPageSize);
+            return page.Succeeded ? (page.Value!.Pairs, page.Value.NextAfter) : throw new InvalidOperationException(page.Detail);
+        }, after, RecordResults.PairWriter(table1, table2));
     }
 
-    private static async Task<Ok<TableResponse[]>> ListTablesAsync(IGrainFactory grains)
+    private static async Task<IResult> ListTablesAsync([FromQuery] string? limit, [FromQuery] string? after, HttpRequest request, IGrainFactory grains)
     {
-        var tables = await grains.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).ListAsync();
-        return TypedResults.Ok(tables.Select(t => new TableResponse(t.Name, t.Count, t.Schema)).ToArray());
+        if (Paging.TryLimit(limit, ITableCatalogGrain.MaxPageSize, out var asked) is { } problem) return problem;
+        var size = asked ?? DefaultTablesPage;
+        var page = await grains.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).ListAsync(after, size);
+        Paging.SetNext(request.HttpContext.Response, page.NextAfter is { } next ? Paging.Next(request, size, next) : null);
+        return TypedResults.Ok(page.Tables.Select(t => new TableResponse(t.Name, t.Count, t.Schema)).ToArray());
     }
 
     private static ProblemHttpResult? CheckTable(string table)
-        => TableNames.IsValid(table) ? null : Problems.BadRequest(Grains.Tables.TableGrain.InvalidTableMessage(table));
+        => TableNames.IsValid(table) ? null : Problems.BadRequest(TableGrain.InvalidTableMessage(table));
 
     private static ProblemHttpResult? CheckId(string id)
         => TableNames.CheckId(id) is { } message ? Problems.BadRequest(message) : null;

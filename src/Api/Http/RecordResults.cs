@@ -23,40 +23,61 @@ public static class RecordResults
 
     /// <summary>A JSON array of records.</summary>
     public static IResult Array(IReadOnlyList<RecordSnapshot> records, string? nextLink = null)
-        => new Result(async context =>
-        {
-            if (nextLink is not null) context.Response.Headers.Link = $"<{nextLink}>; rel=\"next\"";
-            await WriteAsync(context, async writer =>
-            {
-                writer.WriteStartArray();
-                foreach (var record in records)
-                {
-                    RecordJson.Write(writer, record);
-                    if (writer.BytesPending > FlushThreshold) await writer.FlushAsync(context.RequestAborted);
-                }
-                writer.WriteEndArray();
-            });
-        });
+        => Streamed<RecordSnapshot>(_ => Task.FromResult<(IReadOnlyList<RecordSnapshot>, string?)>((records, null)), null, RecordJson.Write, nextLink);
 
     /// <summary>A JSON array of join pairs <c>{"left table": record, "right table": record}</c>.</summary>
-    public static IResult Pairs(string leftTable, string rightTable, IReadOnlyList<JoinPair> pairs)
+    public static IResult Pairs(string leftTable, string rightTable, IReadOnlyList<JoinPair> pairs, string? nextLink = null)
+        => Streamed<JoinPair>(_ => Task.FromResult<(IReadOnlyList<JoinPair>, string?)>((pairs, null)), null, PairWriter(leftTable, rightTable), nextLink);
+
+    /// <summary>Writes a join pair named after its tables (a self-join suffixes the names, which would collide).</summary>
+    public static Action<Utf8JsonWriter, JoinPair> PairWriter(string leftTable, string rightTable)
+    {
+        var (leftName, rightName) = leftTable == rightTable ? (leftTable + "_1", rightTable + "_2") : (leftTable, rightTable);
+        return (writer, pair) =>
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(leftName);
+            RecordJson.Write(writer, pair.Left);
+            writer.WritePropertyName(rightName);
+            RecordJson.Write(writer, pair.Right);
+            writer.WriteEndObject();
+        };
+    }
+
+    /// <summary>
+    /// A JSON array written page by page as <paramref name="page"/> yields them (from cursor <paramref name="start"/> until
+    /// a page names no next cursor), flushed as it goes: a whole table never sits in memory. Should a page fail once
+    /// the answer has started, the connection is aborted, so a client never takes a cut body for a whole one.
+    /// </summary>
+    public static IResult Streamed<T>(Func<string?, Task<(IReadOnlyList<T> Items, string? Next)>> page, string? start,
+        Action<Utf8JsonWriter, T> write, string? nextLink = null)
         => new Result(async context =>
         {
-            // Joining a table with itself: the names would collide, so the sides are suffixed.
-            var (leftName, rightName) = leftTable == rightTable ? (leftTable + "_1", rightTable + "_2") : (leftTable, rightTable);
+            Paging.SetNext(context.Response, nextLink);
             await WriteAsync(context, async writer =>
             {
                 writer.WriteStartArray();
-                foreach (var pair in pairs)
+                var cursor = start;
+                do
                 {
-                    writer.WriteStartObject();
-                    writer.WritePropertyName(leftName);
-                    RecordJson.Write(writer, pair.Left);
-                    writer.WritePropertyName(rightName);
-                    RecordJson.Write(writer, pair.Right);
-                    writer.WriteEndObject();
-                    if (writer.BytesPending > FlushThreshold) await writer.FlushAsync(context.RequestAborted);
+                    (IReadOnlyList<T> Items, string? Next) current;
+                    try
+                    {
+                        current = await page(cursor);
+                    }
+                    catch when (context.Response.HasStarted)
+                    {
+                        context.Abort();
+                        throw;
+                    }
+                    foreach (var item in current.Items)
+                    {
+                        write(writer, item);
+                        if (writer.BytesPending > FlushThreshold) await writer.FlushAsync(context.RequestAborted);
+                    }
+                    cursor = current.Next;
                 }
+                while (cursor is not null);
                 writer.WriteEndArray();
             });
         });

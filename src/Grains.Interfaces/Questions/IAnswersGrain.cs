@@ -12,6 +12,13 @@ public interface IAnswersGrain : IGrainWithIntegerKey
     /// <summary>The attempts, optionally only those of one user and/or one question, ordered by usuario, question id and attempt number.</summary>
     Task<IReadOnlyList<AnswerSnapshot>> ListAsync(string? usuario, long? questionId);
 
+    /// <summary>
+    /// The attempts of <see cref="ListAsync(string, long?)"/> after the cursor <paramref name="after"/>
+    /// (<see cref="AnswerPage.NextAfter"/>), at most <paramref name="limit"/> (all when null);
+    /// <see cref="OutcomeKind.BadRequest"/> when they would pass the response limit.
+    /// </summary>
+    Task<Outcome<AnswerPage>> ListAsync(string? usuario, long? questionId, string? after, int? limit);
+
     /// <summary>The exact number of attempts.</summary>
     Task<long> CountAsync();
 

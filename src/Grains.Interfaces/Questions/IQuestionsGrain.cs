@@ -12,6 +12,12 @@ public interface IQuestionsGrain : IGrainWithIntegerKey
     /// <summary>Every question, ordered by id.</summary>
     Task<IReadOnlyList<QuestionSnapshot>> ListAsync();
 
+    /// <summary>
+    /// The questions with an id greater than <paramref name="after"/>, ordered by id, at most <paramref name="limit"/> (all
+    /// when null); <see cref="OutcomeKind.BadRequest"/> when they would pass the response limit.
+    /// </summary>
+    Task<Outcome<QuestionPage>> ListAsync(long? after, int? limit);
+
     /// <summary>The exact number of questions.</summary>
     Task<long> CountAsync();
 

@@ -13,7 +13,14 @@ public interface ITableCatalogGrain : IGrainWithStringKey
     /// <summary>Adds a table to the catalogue (idempotent, durable before it returns).</summary>
     Task RegisterAsync(string table);
 
-    /// <summary>Every table with its exact record count, by name.</summary>
+    /// <summary>The largest page of <see cref="ListAsync(string, int)"/>.</summary>
+    const int MaxPageSize = 1000;
+
+    /// <summary>Every table with its exact record count, by name (counting asks every partition of every table: for operators' tools, not clients).</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<TableInfo>> ListAsync();
+
+    /// <summary>Up to <paramref name="limit"/> (1–<see cref="MaxPageSize"/>) tables named after <paramref name="after"/> (ordinal), with their exact counts.</summary>
+    [AlwaysInterleave]
+    Task<TablePage> ListAsync(string? after, int limit);
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace InMemoryDb.Grains.Events;
 
 /// <summary>The event log of the embedded default: kept in this process, lost when it stops.</summary>
@@ -33,14 +35,37 @@ public sealed class InMemoryEventLogStore : IEventLogStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, long maxBytes = long.MaxValue, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             // Positions are 1-based list indexes, so the first event after 'after' is at index 'after'.
             var start = (int)Math.Clamp(after, 0, _events.Count);
             var count = Math.Min(limit, _events.Count - start);
+            long bytes = 0;
+            for (var i = 0; i < count; i++)
+            {
+                bytes += Encoding.UTF8.GetByteCount(_events[start + i].Event.ContentJson);
+                if (bytes > maxBytes && i > 0)
+                {
+                    count = i;
+                    break;
+                }
+            }
             return Task.FromResult<IReadOnlyList<LoggedEvent>>(_events.GetRange(start, count));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<EventRange> MeasureAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var start = (int)Math.Clamp(after, 0, _events.Count);
+            var count = Math.Min(limit, _events.Count - start);
+            long bytes = 0;
+            for (var i = 0; i < count; i++) bytes += Encoding.UTF8.GetByteCount(_events[start + i].Event.ContentJson);
+            return Task.FromResult(new EventRange(count, bytes, count == 0 ? after : _events[start + count - 1].Position));
         }
     }
 }

@@ -63,18 +63,24 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, long maxBytes = long.MaxValue, CancellationToken cancellationToken = default)
     {
+        // The byte budget is applied by the server (a running sum), so rows past it never travel.
         await using var command = dataSource.CreateCommand("""
-            SELECT position, event_id, method, entity, key, content::text, created_at, correlation_id, source
-              FROM event_log
-             WHERE service_id = $1 AND position > $2
+            SELECT position, event_id, method, entity, key, content, created_at, correlation_id, source
+              FROM (SELECT position, event_id, method, entity, key, content::text AS content, created_at, correlation_id, source,
+                           sum(octet_length(content::text)) OVER (ORDER BY position) AS running, row_number() OVER (ORDER BY position) AS n
+                      FROM event_log
+                     WHERE service_id = $1 AND position > $2
+                     ORDER BY position
+                     LIMIT $3) page
+             WHERE running <= $4 OR n = 1
              ORDER BY position
-             LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = after });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = maxBytes });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<LoggedEvent>();
         while (await reader.ReadAsync(cancellationToken))
@@ -86,5 +92,20 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
                     reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), reader.GetString(8))));
         }
         return events;
+    }
+
+    /// <inheritdoc />
+    public async Task<EventRange> MeasureAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*)::int, coalesce(sum(octet_length(content::text)), 0)::bigint, coalesce(max(position), $2)
+              FROM (SELECT position, content FROM event_log WHERE service_id = $1 AND position > $2 ORDER BY position LIMIT $3) page
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new EventRange(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 }

@@ -10,9 +10,12 @@ public interface IKeyValueIndexGrain : IGrainWithIntegerKey
     /// <summary>Records the state of <paramref name="key"/> after its operation number <paramref name="version"/> (null value: deleted); older versions are ignored.</summary>
     Task ApplyAsync(string key, long version, string? value);
 
-    /// <summary>Live keys greater than <paramref name="after"/> in ordinal order, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Live keys greater than <paramref name="after"/> in ordinal order, at most <paramref name="limit"/>, and no more once
+    /// they pass <paramref name="maxBytes"/> (the entry that passes it is included, so the caller sees the overflow).
+    /// </summary>
     [ReadOnly]
-    Task<KeyValueIndexPage> PageAsync(string? after, int? limit);
+    Task<KeyValueIndexPage> PageAsync(string? after, int? limit, long maxBytes);
 
     /// <summary>The number of live keys.</summary>
     [ReadOnly]

@@ -61,7 +61,7 @@ public sealed partial class KeyValueIndexGrain(
     }
 
     /// <inheritdoc />
-    public Task<KeyValueIndexPage> PageAsync(string? after, int? limit)
+    public Task<KeyValueIndexPage> PageAsync(string? after, int? limit, long maxBytes)
     {
         var sorted = _sorted ??= _values.Select(p => new KeyValueEntry(p.Key, p.Value)).OrderBy(e => e.Key, StringComparer.Ordinal).ToArray();
         var start = 0;
@@ -78,6 +78,16 @@ public sealed partial class KeyValueIndexGrain(
             start = low;
         }
         var count = Math.Min(limit ?? int.MaxValue, sorted.Length - start);
+        long bytes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            bytes += KeyValueStoreGrain.Size(sorted[start + i]);
+            if (bytes > maxBytes)
+            {
+                count = i + 1;
+                break;
+            }
+        }
         return Task.FromResult(new KeyValueIndexPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length));
     }
 

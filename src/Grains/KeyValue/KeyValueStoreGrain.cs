@@ -5,16 +5,27 @@ namespace InMemoryDb.Grains.KeyValue;
 /// fans out to the index partitions in parallel and merges their sorted pages.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class KeyValueStoreGrain : Grain, IKeyValueStoreGrain
+public sealed class KeyValueStoreGrain(ResponseLimits limits) : Grain, IKeyValueStoreGrain
 {
+    /// <summary>The JSON size of an entry in a listing.</summary>
+    public static long Size(KeyValueEntry entry) => ResponseLimits.Of(entry.Key) + ResponseLimits.Of(entry.Value) + 20;
+
     /// <inheritdoc />
     public async Task<Outcome<KeyValuePage>> ListAsync(string? after, int? limit)
     {
         if (limit is < 1 or > KeyValueKeys.MaxPageSize) return Outcome<KeyValuePage>.BadRequest($"limit must be between 1 and {KeyValueKeys.MaxPageSize}.");
-        var pages = await Task.WhenAll(Partitions().Select(p => p.PageAsync(after, limit)));
+        // Each partition stops once its page passes the cap, so no message carries more than about the cap.
+        var pages = await Task.WhenAll(Partitions().Select(p => p.PageAsync(after, limit, limits.MaxResponseBytes)));
         var total = pages.Sum(p => p.Entries.Count);
         var take = Math.Min(total, limit ?? int.MaxValue);
         var merged = Merge(pages.Select(p => p.Entries).ToArray(), take);
+        var bytes = merged.Sum(Size);
+        if (bytes > limits.MaxResponseBytes)
+        {
+            return Outcome<KeyValuePage>.BadRequest(limit is { } asked
+                ? limits.PageTooLarge(asked, "keys")
+                : limits.TooLarge(new ResultSize(merged.Length, bytes), "keys"));
+        }
         var more = total > take || pages.Any(p => p.HasMore);
         return Outcome<KeyValuePage>.Ok(new KeyValuePage(merged, more && merged.Length > 0 ? merged[^1].Key : null));
     }

@@ -4,8 +4,10 @@ namespace InMemoryDb.Grains.Questions;
 
 /// <summary>The entry point for answer attempts: routes creates, answers listings, counts and scores from the index partitions.</summary>
 [StatelessWorker, Reentrant]
-public sealed class AnswersGrain : Grain, IAnswersGrain
+public sealed class AnswersGrain(ResponseLimits limits) : Grain, IAnswersGrain
 {
+    /// <summary>The largest page.</summary>
+    public const int MaxPageSize = 100_000;
     /// <inheritdoc />
     public Task<Outcome<AnswerSnapshot>> CreateAsync(AnswerInput input)
     {
@@ -24,6 +26,47 @@ public sealed class AnswersGrain : Grain, IAnswersGrain
         all.Sort(AnswerOrder.Instance);
         return all;
     }
+
+    /// <inheritdoc />
+    public async Task<Outcome<AnswerPage>> ListAsync(string? usuario, long? questionId, string? after, int? limit)
+    {
+        if (limit is < 1 or > MaxPageSize) return Outcome<AnswerPage>.BadRequest($"limit must be between 1 and {MaxPageSize}.");
+        AnswerSnapshot? cursor = null;
+        if (after is not null)
+        {
+            var parts = after.Split('/');
+            if (parts.Length != 3 || !long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var cursorQuestion)
+                || !long.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var cursorAttempt))
+            {
+                return Outcome<AnswerPage>.BadRequest("after must be the cursor a previous page named: {usuario}/{question_id}/{nro_tentativa}.");
+            }
+            cursor = new AnswerSnapshot(cursorQuestion, "", "", parts[0], cursorAttempt, false, default, 0);
+        }
+        var all = await ListAsync(usuario, questionId);
+        var start = 0;
+        if (cursor is not null)
+        {
+            int low = 0, high = all.Count;
+            while (low < high)
+            {
+                var middle = (low + high) >>> 1;
+                if (AnswerOrder.Instance.Compare(all[middle], cursor) <= 0) low = middle + 1;
+                else high = middle;
+            }
+            start = low;
+        }
+        var page = Listing.Page(all, start, limit, Size, limits, "answers");
+        if (!page.Succeeded) return page.As<AnswerPage>();
+        var (items, more) = page.Value;
+        return Outcome<AnswerPage>.Ok(new AnswerPage(items, more && items.Length > 0 ? Cursor(items[^1]) : null));
+    }
+
+    /// <summary>The JSON size of an attempt as the API writes it.</summary>
+    public static long Size(AnswerSnapshot a)
+        => ResponseLimits.Of(a.AlternativaEscolhida) + ResponseLimits.Of(a.Datahora) + ResponseLimits.Of(a.Usuario) + 150;
+
+    private static string Cursor(AnswerSnapshot a)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.Usuario}/{a.QuestionId}/{a.NroTentativa}");
 
     /// <inheritdoc />
     public async Task<long> CountAsync()

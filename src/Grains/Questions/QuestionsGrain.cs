@@ -4,8 +4,10 @@ namespace InMemoryDb.Grains.Questions;
 
 /// <summary>The entry point for questions: routes creates, answers listings and counts from the index partitions.</summary>
 [StatelessWorker, Reentrant]
-public sealed class QuestionsGrain : Grain, IQuestionsGrain
+public sealed class QuestionsGrain(ResponseLimits limits) : Grain, IQuestionsGrain
 {
+    /// <summary>The largest page.</summary>
+    public const int MaxPageSize = 100_000;
     /// <inheritdoc />
     public Task<Outcome<QuestionSnapshot>> CreateAsync(QuestionInput input)
     {
@@ -23,6 +25,35 @@ public sealed class QuestionsGrain : Grain, IQuestionsGrain
         foreach (var list in lists) all.AddRange(list);
         all.Sort(static (a, b) => a.QuestionId.CompareTo(b.QuestionId));
         return all;
+    }
+
+    /// <inheritdoc />
+    public async Task<Outcome<QuestionPage>> ListAsync(long? after, int? limit)
+    {
+        if (limit is < 1 or > MaxPageSize) return Outcome<QuestionPage>.BadRequest($"limit must be between 1 and {MaxPageSize}.");
+        var all = await ListAsync();
+        var start = after is { } last ? CountUpTo(all, last) : 0;
+        var page = Listing.Page(all, start, limit, Size, limits, "questions");
+        if (!page.Succeeded) return page.As<QuestionPage>();
+        var (items, more) = page.Value;
+        return Outcome<QuestionPage>.Ok(new QuestionPage(items, more && items.Length > 0 ? items[^1].QuestionId : null));
+    }
+
+    /// <summary>The JSON size of a question as the API writes it.</summary>
+    public static long Size(QuestionSnapshot q)
+        => ResponseLimits.Of(q.QuestionText) + ResponseLimits.Of(q.AlternativaA) + ResponseLimits.Of(q.AlternativaB) + ResponseLimits.Of(q.AlternativaC)
+           + ResponseLimits.Of(q.AlternativaD) + ResponseLimits.Of(q.AlternativaCorreta) + ResponseLimits.Of(q.Dificuldade) + ResponseLimits.Of(q.Assunto) + 200;
+
+    private static int CountUpTo(IReadOnlyList<QuestionSnapshot> sorted, long last)
+    {
+        int low = 0, high = sorted.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (sorted[middle].QuestionId <= last) low = middle + 1;
+            else high = middle;
+        }
+        return low;
     }
 
     /// <inheritdoc />

@@ -33,9 +33,16 @@ public interface ITablePartitionGrain : IGrainWithStringKey
     [ReadOnly]
     Task<int> CountAsync();
 
-    /// <summary>Records with an id greater than <paramref name="after"/>, in id order, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Records with an id greater than <paramref name="after"/>, in id order, at most <paramref name="limit"/>, and no more
+    /// once they pass <paramref name="maxBytes"/> (the record that passes it is included, so the caller sees the overflow).
+    /// </summary>
     [ReadOnly]
-    Task<PartitionPage> PageAsync(string? after, int? limit);
+    Task<PartitionPage> PageAsync(string? after, int? limit, long maxBytes);
+
+    /// <summary>How many records have an id greater than <paramref name="after"/>, and their JSON size.</summary>
+    [ReadOnly]
+    Task<ResultSize> SizeAsync(string? after);
 
     /// <summary>The records keyed by their <paramref name="field"/>; when a record lacks it, by its id if <paramref name="idWhenMissing"/>.</summary>
     [ReadOnly]

@@ -25,9 +25,24 @@ public sealed class TableCatalogGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<TableInfo>> ListAsync()
+    public Task<IReadOnlyList<TableInfo>> ListAsync()
+        => CountAsync(state.State.Tables.Union(TableSchemas.BuiltIn).Order(StringComparer.Ordinal).ToArray());
+
+    /// <inheritdoc />
+    public async Task<TablePage> ListAsync(string? after, int limit)
     {
-        var names = state.State.Tables.Union(TableSchemas.BuiltIn).Order(StringComparer.Ordinal).ToArray();
+        limit = Math.Clamp(limit, 1, ITableCatalogGrain.MaxPageSize);
+        var names = state.State.Tables.Union(TableSchemas.BuiltIn)
+            .Where(n => after is null || string.CompareOrdinal(n, after) > 0)
+            .Order(StringComparer.Ordinal)
+            .Take(limit + 1)
+            .ToArray();
+        var page = await CountAsync(names.Take(limit).ToArray());
+        return new TablePage(page, names.Length > limit ? page[^1].Name : null);
+    }
+
+    private async Task<IReadOnlyList<TableInfo>> CountAsync(string[] names)
+    {
         var counts = await Task.WhenAll(names.Select(n => GrainFactory.GetGrain<ITableGrain>(n).CountAsync()));
         return names.Select((n, i) => new TableInfo(n, counts[i], TableSchemas.Describe(n))).ToArray();
     }

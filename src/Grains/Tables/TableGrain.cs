@@ -10,7 +10,7 @@ namespace InMemoryDb.Grains.Tables;
 /// answers whole-table queries by fanning out to the table's partitions in parallel.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed partial class TableGrain : Grain, ITableGrain
+public sealed partial class TableGrain(ResponseLimits limits) : Grain, ITableGrain
 {
     /// <summary>The largest page a dump may ask for.</summary>
     public const int MaxPageSize = 100_000;
@@ -35,15 +35,33 @@ public sealed partial class TableGrain : Grain, ITableGrain
     }
 
     /// <inheritdoc />
+    public async Task<Outcome<ResultSize>> MeasureDumpAsync(string? after)
+    {
+        if (await CheckTableAsync(Table) is { } problem) return problem.As<ResultSize>();
+        var sizes = await Task.WhenAll(Partitions(Table).Select(p => p.SizeAsync(after)));
+        var size = new ResultSize(sizes.Sum(s => s.Count), sizes.Sum(s => s.Bytes));
+        return size.Bytes > limits.MaxResponseBytes ? Outcome<ResultSize>.BadRequest(limits.TooLarge(size, "records")) : Outcome<ResultSize>.Ok(size);
+    }
+
+    /// <inheritdoc />
     public async Task<Outcome<RecordPage>> DumpAsync(string? after, int? limit)
     {
         if (await CheckTableAsync(Table) is { } problem) return problem.As<RecordPage>();
         if (limit is < 1 or > MaxPageSize) return Outcome<RecordPage>.BadRequest($"limit must be between 1 and {MaxPageSize}.");
 
-        var pages = await Task.WhenAll(Partitions(Table).Select(p => p.PageAsync(after, limit)));
+        // Each partition stops once its page passes the cap, so no message carries more than about the cap.
+        var pages = await Task.WhenAll(Partitions(Table).Select(p => p.PageAsync(after, limit, limits.MaxResponseBytes)));
         var total = pages.Sum(p => p.Records.Count);
         var take = Math.Min(total, limit ?? int.MaxValue);
         var merged = Merge(pages.Select(p => p.Records).ToArray(), r => r.Id, take);
+        var bytes = merged.Sum(ResponseLimits.Of);
+        if (bytes > limits.MaxResponseBytes)
+        {
+            // A partition cut short by the cap had its whole page taken, so the cut never hides a page that fits.
+            return Outcome<RecordPage>.BadRequest(limit is { } asked
+                ? limits.PageTooLarge(asked, "records")
+                : limits.TooLarge(new ResultSize(merged.Length, bytes), "records"));
+        }
         var more = total > take || pages.Any(p => p.HasMore);
         return Outcome<RecordPage>.Ok(new RecordPage(merged, more && merged.Length > 0 ? merged[^1].Id : null));
     }
@@ -56,13 +74,46 @@ public sealed partial class TableGrain : Grain, ITableGrain
     }
 
     /// <inheritdoc />
-    public async Task<Outcome<IReadOnlyList<JoinPair>>> JoinAsync(string rightTable, string key)
+    public async Task<Outcome<ResultSize>> MeasureJoinAsync(string rightTable, string key)
     {
-        if (await CheckTableAsync(Table) is { } leftProblem) return leftProblem.As<IReadOnlyList<JoinPair>>();
-        if (await CheckTableAsync(rightTable) is { } rightProblem) return rightProblem.As<IReadOnlyList<JoinPair>>();
+        var (plan, problem) = await PlanJoinAsync(rightTable, key);
+        if (plan is null) return problem!.As<ResultSize>();
+        var size = plan.Measure();
+        return size.Bytes > limits.MaxResponseBytes ? Outcome<ResultSize>.BadRequest(limits.TooLarge(size, "pairs")) : Outcome<ResultSize>.Ok(size);
+    }
+
+    /// <inheritdoc />
+    public async Task<Outcome<JoinPage>> JoinAsync(string rightTable, string key, string? after, int? limit)
+    {
+        if (limit is < 1 or > MaxPageSize) return Outcome<JoinPage>.BadRequest($"limit must be between 1 and {MaxPageSize}.");
+        (string Left, string Right)? cursor = null;
+        if (after is not null)
+        {
+            var slash = after.IndexOf('/');
+            if (slash <= 0 || slash == after.Length - 1 || after.IndexOf('/', slash + 1) >= 0)
+            {
+                return Outcome<JoinPage>.BadRequest("after must be the cursor a previous page named: {left id}/{right id}.");
+            }
+            cursor = (after[..slash], after[(slash + 1)..]);
+        }
+        var (plan, problem) = await PlanJoinAsync(rightTable, key);
+        if (plan is null) return problem!.As<JoinPage>();
+        if (limit is null && plan.Measure() is var size && size.Bytes > limits.MaxResponseBytes)
+        {
+            return Outcome<JoinPage>.BadRequest(limits.TooLarge(size, "pairs"));
+        }
+        var page = plan.Page(cursor, limit ?? int.MaxValue, limits.MaxResponseBytes);
+        return page is null ? Outcome<JoinPage>.BadRequest(limits.PageTooLarge(limit ?? int.MaxValue, "pairs")) : Outcome<JoinPage>.Ok(page);
+    }
+
+    /// <summary>Both sides of a join, fetched from the partitions and hashed; or the problem (missing table, bad field).</summary>
+    private async Task<(JoinPlan? Plan, Outcome<object>? Problem)> PlanJoinAsync(string rightTable, string key)
+    {
+        if (await CheckTableAsync(Table) is { } leftProblem) return (null, leftProblem);
+        if (await CheckTableAsync(rightTable) is { } rightProblem) return (null, rightProblem);
         if (!FieldPattern().IsMatch(key))
         {
-            return Outcome<IReadOnlyList<JoinPair>>.BadRequest($"'{key}' is not a valid field name: use letters, digits and '_' (at most 64), not starting with a digit.");
+            return (null, Outcome<object>.BadRequest($"'{key}' is not a valid field name: use letters, digits and '_' (at most 64), not starting with a digit."));
         }
 
         var leftTask = Task.WhenAll(Partitions(Table).Select(p => p.JoinSideAsync(key, idWhenMissing: true)));
@@ -72,49 +123,117 @@ public sealed partial class TableGrain : Grain, ITableGrain
 
         if (rightTable == Table && left.Sum(s => s.WithField) == 0)
         {
-            return Outcome<IReadOnlyList<JoinPair>>.BadRequest($"No record of table '{Table}' has the field '{key}', so the table cannot be joined with itself on it.");
-        }
-
-        // Hash the right side by key (each group in id order), then walk the left side in id order:
-        // the pairs come out ordered by (left id, right id) without sorting them. Most keys match one record:
-        // only keys matching several get a list.
-        var single = new Dictionary<string, RecordSnapshot>(right.Sum(s => s.Records.Count), StringComparer.Ordinal);
-        Dictionary<string, List<RecordSnapshot>>? several = null;
-        foreach (var side in right)
-        {
-            foreach (var (joinKey, record) in side.Records)
-            {
-                ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(single, joinKey, out var exists);
-                if (!exists)
-                {
-                    first = record;
-                    continue;
-                }
-                several ??= new Dictionary<string, List<RecordSnapshot>>(StringComparer.Ordinal);
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(several, joinKey, out var listed);
-                if (!listed) list = [first!];
-                list!.Add(record);
-            }
-        }
-        foreach (var list in several?.Values ?? Enumerable.Empty<List<RecordSnapshot>>())
-        {
-            list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+            return (null, Outcome<object>.BadRequest($"No record of table '{Table}' has the field '{key}', so the table cannot be joined with itself on it."));
         }
 
         var leftCount = left.Sum(s => s.Records.Count);
-        var pairs = new List<JoinPair>(Math.Min(leftCount, single.Count));
-        foreach (var (joinKey, record) in Merge(left.Select(s => s.Records).ToArray(), k => k.Record.Id, leftCount))
+        var ordered = Merge(left.Select(s => s.Records).ToArray(), k => k.Record.Id, leftCount);
+        // The pairs are named after the tables, so their size depends on the names (a self-join suffixes them).
+        var names = rightTable == Table ? 2 * Table.Length + 4 : Table.Length + rightTable.Length;
+        return (new JoinPlan(ordered, right, names), null);
+    }
+
+    /// <summary>
+    /// A join ready to be measured or paged: the left side in id order, the right side hashed by key (each group in id
+    /// order), so pairs come out ordered by (left id, right id) without sorting them.
+    /// </summary>
+    private sealed class JoinPlan
+    {
+        private readonly KeyedRecord[] _left;
+        private readonly int _nameBytes;
+        private readonly Dictionary<string, RecordSnapshot> _single;
+        private readonly Dictionary<string, List<RecordSnapshot>>? _several;
+
+        public JoinPlan(KeyedRecord[] left, JoinSide[] right, int nameBytes)
         {
-            if (several is not null && several.TryGetValue(joinKey, out var matches))
+            _left = left;
+            _nameBytes = nameBytes;
+            // Most keys match one record: only keys matching several get a list.
+            _single = new Dictionary<string, RecordSnapshot>(right.Sum(s => s.Records.Count), StringComparer.Ordinal);
+            foreach (var side in right)
             {
-                foreach (var match in matches) pairs.Add(new JoinPair(record, match));
+                foreach (var (joinKey, record) in side.Records)
+                {
+                    ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_single, joinKey, out var exists);
+                    if (!exists)
+                    {
+                        first = record;
+                        continue;
+                    }
+                    _several ??= new Dictionary<string, List<RecordSnapshot>>(StringComparer.Ordinal);
+                    ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_several, joinKey, out var listed);
+                    if (!listed) list = [first!];
+                    list!.Add(record);
+                }
             }
-            else if (single.TryGetValue(joinKey, out var match))
+            foreach (var list in _several?.Values ?? Enumerable.Empty<List<RecordSnapshot>>())
             {
-                pairs.Add(new JoinPair(record, match));
+                list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
             }
         }
-        return Outcome<IReadOnlyList<JoinPair>>.Ok(pairs);
+
+        /// <summary>The number of pairs and their JSON size, without building them.</summary>
+        public ResultSize Measure()
+        {
+            var groups = new Dictionary<string, (int Count, long Bytes)>(StringComparer.Ordinal);
+            long pairs = 0, bytes = 0;
+            foreach (var (joinKey, record) in _left)
+            {
+                if (!_single.ContainsKey(joinKey)) continue;
+                ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, joinKey, out var known);
+                if (!known)
+                {
+                    var matches = Matches(joinKey);
+                    group = (matches.Count, matches.Sum(ResponseLimits.Of));
+                }
+                pairs += group.Count;
+                bytes += group.Count * (ResponseLimits.Of(record) + _nameBytes + 12) + group.Bytes;
+            }
+            return new ResultSize(pairs, bytes);
+        }
+
+        /// <summary>Up to <paramref name="limit"/> pairs after <paramref name="cursor"/>; null when they would pass <paramref name="maxBytes"/>.</summary>
+        public JoinPage? Page((string Left, string Right)? cursor, int limit, long maxBytes)
+        {
+            var start = 0;
+            if (cursor is { } at)
+            {
+                int low = 0, high = _left.Length;
+                while (low < high)
+                {
+                    var middle = (low + high) >>> 1;
+                    if (string.CompareOrdinal(_left[middle].Record.Id, at.Left) < 0) low = middle + 1;
+                    else high = middle;
+                }
+                start = low;
+            }
+
+            var pairs = new List<JoinPair>(Math.Min(limit, 1024));
+            long bytes = 0;
+            for (var i = start; i < _left.Length; i++)
+            {
+                var (joinKey, record) = _left[i];
+                if (!_single.ContainsKey(joinKey)) continue;
+                var skipThrough = cursor is { } c && record.Id == c.Left ? c.Right : null;
+                foreach (var match in Matches(joinKey))
+                {
+                    if (skipThrough is not null && string.CompareOrdinal(match.Id, skipThrough) <= 0) continue;
+                    if (pairs.Count == limit)
+                    {
+                        var last = pairs[^1];
+                        return new JoinPage(pairs, $"{last.Left.Id}/{last.Right.Id}");
+                    }
+                    pairs.Add(new JoinPair(record, match));
+                    bytes += ResponseLimits.Of(record) + ResponseLimits.Of(match) + _nameBytes + 12;
+                    if (bytes > maxBytes) return null;
+                }
+            }
+            return new JoinPage(pairs, null);
+        }
+
+        private IReadOnlyList<RecordSnapshot> Matches(string joinKey)
+            => _several is not null && _several.TryGetValue(joinKey, out var several) ? several
+                : _single.TryGetValue(joinKey, out var one) ? [one] : [];
     }
 
     /// <summary>The message for a table name that breaks the naming rule.</summary>

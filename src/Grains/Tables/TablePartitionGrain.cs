@@ -98,24 +98,46 @@ public sealed partial class TablePartitionGrain(
     public Task<int> CountAsync() => Task.FromResult(_records.Count);
 
     /// <inheritdoc />
-    public Task<PartitionPage> PageAsync(string? after, int? limit)
+    public Task<PartitionPage> PageAsync(string? after, int? limit, long maxBytes)
     {
         var sorted = Sorted();
-        var start = 0;
-        if (after is not null)
-        {
-            // First index whose id is greater than 'after'.
-            int low = 0, high = sorted.Length;
-            while (low < high)
-            {
-                var middle = (low + high) >>> 1;
-                if (string.CompareOrdinal(sorted[middle].Id, after) <= 0) low = middle + 1;
-                else high = middle;
-            }
-            start = low;
-        }
+        var start = Start(sorted, after);
         var count = Math.Min(limit ?? int.MaxValue, sorted.Length - start);
+        long bytes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            bytes += ResponseLimits.Of(sorted[start + i]);
+            if (bytes > maxBytes)
+            {
+                count = i + 1;
+                break;
+            }
+        }
         return Task.FromResult(new PartitionPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length));
+    }
+
+    /// <inheritdoc />
+    public Task<ResultSize> SizeAsync(string? after)
+    {
+        var sorted = Sorted();
+        long bytes = 0;
+        var start = Start(sorted, after);
+        for (var i = start; i < sorted.Length; i++) bytes += ResponseLimits.Of(sorted[i]);
+        return Task.FromResult(new ResultSize(sorted.Length - start, bytes));
+    }
+
+    /// <summary>The index of the first record whose id is greater than <paramref name="after"/>.</summary>
+    private static int Start(RecordSnapshot[] sorted, string? after)
+    {
+        if (after is null) return 0;
+        int low = 0, high = sorted.Length;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (string.CompareOrdinal(sorted[middle].Id, after) <= 0) low = middle + 1;
+            else high = middle;
+        }
+        return low;
     }
 
     /// <inheritdoc />

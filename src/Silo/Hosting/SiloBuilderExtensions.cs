@@ -121,11 +121,21 @@ public static class SiloBuilderExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EventLogWriter>());
         services.AddHostedService<DeadSiloEventRecovery>();
 
+        services.AddSingleton(ResponseLimitsFrom(configuration));
         services.Configure<PasswordHashingOptions>(configuration.GetSection("InMemoryDb:Passwords"));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StartupAnnouncer>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, IndexWarmUp>();
         return silo;
+    }
+
+    /// <summary>The response limits of <c>InMemoryDb:Limits</c>, checked.</summary>
+    public static ResponseLimits ResponseLimitsFrom(IConfiguration configuration)
+    {
+        var limits = configuration.GetSection("InMemoryDb:Limits").Get<ResponseLimits>() ?? new ResponseLimits();
+        return limits.MaxResponseBytes >= 64 * 1024
+            ? limits
+            : throw new InvalidOperationException($"InMemoryDb:Limits:MaxResponseBytes must be at least 65536 (64 KiB); it is {limits.MaxResponseBytes}.");
     }
 
     /// <summary>
