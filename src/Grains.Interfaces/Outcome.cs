@@ -20,6 +20,8 @@ public enum OutcomeKind
     BadRequest = 6,
     /// <summary>The command was valid but had no effect, e.g. an older last-writer-wins write.</summary>
     Ignored = 7,
+    /// <summary>The service is too busy to take the command now; nothing changed, retry it later (503).</summary>
+    Unavailable = 8,
 }
 
 /// <summary>The result of a grain command: a kind, a value when it succeeded, and details when it did not.</summary>
@@ -48,6 +50,9 @@ public sealed record Outcome<T>(
 
     /// <summary>A failed precondition outcome.</summary>
     public static Outcome<T> PreconditionFailed(string detail) => new(OutcomeKind.PreconditionFailed, Detail: detail);
+
+    /// <summary>A busy outcome: nothing changed, retry later.</summary>
+    public static Outcome<T> Unavailable(string detail) => new(OutcomeKind.Unavailable, Detail: detail);
 
     /// <summary>A bad-request outcome.</summary>
     public static Outcome<T> BadRequest(string detail) => new(OutcomeKind.BadRequest, Detail: detail);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using InMemoryDb.Api.Http;
 using InMemoryDb.Api.Models;
+using InMemoryDb.Api.Security;
 using InMemoryDb.Events;
 using InMemoryDb.Grains.Events;
 using Microsoft.AspNetCore.Mvc;
@@ -24,7 +25,9 @@ public static class EventsApi
             .WithSummary("Events after a position, in log order")
             .WithDescription($"after: a position (default 0); limit: 1–{EventLogGrain.MaxPageSize} (default {DefaultLimit}). Page by passing the last position as after " +
                              "(the Link header, rel=next, names the next page whenever this one is not empty). 400 when the page would pass the response limit.")
-            .Produces<EventResponse[]>().ProducesProblem(400);
+            .RequireScope(ApiScopes.Admin)
+            .Produces<EventResponse[]>().ProducesProblem(400)
+            .DisableRequestTimeout();
         return app;
     }
 

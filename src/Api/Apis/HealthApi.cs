@@ -9,7 +9,7 @@ public static class HealthApi
     /// <summary>Maps the route.</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", CheckAsync).WithTags("Health")
+        app.MapGet("/health", CheckAsync).WithTags("Health").AllowAnonymous().DisableRateLimiting()
             .WithSummary("Readiness: 200 when storage answers, 503 otherwise")
             .Produces<HealthResponse>().ProducesProblem(503);
         return app;

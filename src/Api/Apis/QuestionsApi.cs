@@ -1,5 +1,6 @@
 using InMemoryDb.Api.Http;
 using InMemoryDb.Api.Models.Questions;
+using InMemoryDb.Api.Security;
 using InMemoryDb.Grains.Questions;
 using InMemoryDb.Questions;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +17,7 @@ public static class QuestionsApi
     public static IEndpointRouteBuilder MapQuestionsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => TypedResults.Ok(new Dictionary<string, string> { ["Hello"] = "InMemoryDb is up (GET /health checks readiness)" }))
-            .WithTags("Health").WithSummary("Liveness: a one-line message (seed 000)");
+            .WithTags("Health").WithSummary("Liveness: a one-line message (seed 000)").AllowAnonymous().DisableRateLimiting();
 
         var questions = app.MapGroup("").WithTags("Questions");
         questions.MapPost("/question", CreateQuestionAsync)
@@ -38,7 +39,8 @@ public static class QuestionsApi
         questions.MapDelete("/questions", DeleteQuestionsAsync)
             .WithSummary("Delete every question: {\"message\": \"N questions deleted\"}")
             .WithDescription("Deletes every question that exists when the request starts (questions created meanwhile may survive); answers stay. " +
-                             "Logs one delete_questions event listing them.")
+                             "Logs one delete_questions event listing them. Needs the admin scope.")
+            .RequireScope(ApiScopes.Admin)
             .Produces<MessageResponse>();
 
         var answers = app.MapGroup("").WithTags("Answers");
@@ -55,6 +57,8 @@ public static class QuestionsApi
             .Produces<AnswerResponse[]>().Produces<ValidationErrorResponse>(422);
         answers.MapDelete("/answers", DeleteAnswersAsync)
             .WithSummary("Delete every attempt: {\"message\": \"N answers deleted\"}")
+            .WithDescription("Needs the admin scope.")
+            .RequireScope(ApiScopes.Admin)
             .Produces<MessageResponse>();
         answers.MapGet("/users/{usuario}/score", ScoreAsync)
             .WithSummary("A user's score: attempts, correct answers, questions answered correctly at least once, accuracy")

@@ -38,12 +38,14 @@ public static class TablesApi
             .WithSummary("Every record of a table, in id order")
             .WithDescription("With limit (1–100000), one page; the Link header (rel=next) gives the next page, whose after is the last id returned. " +
                              "Without limit, every record after after (streamed); 400 when that whole answer would pass the response limit (InMemoryDb:Limits:MaxResponseBytes).")
-            .Produces<RecordResponse[]>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<RecordResponse[]>().ProducesProblem(400).ProducesProblem(404)
+            .DisableRequestTimeout();
         api.MapGet("/join/{table1}/{table2}/{key}", JoinAsync)
             .WithSummary("Inner equi-join of two tables on a field")
             .WithDescription("Pairs {\"table1\": rec1, \"table2\": rec2} where rec1[key] == rec2[key]; a table1 record without the field joins by its id (so /join/users/orders/user_id pairs each order with its user). Values compare by JSON type and value (1 == 1.0, \"1\" != 1). " +
                              "Pairs come in (left id, right id) order; with limit (1–100000) one page, whose Link header (rel=next) names the next; without limit, every pair (streamed), 400 when that would pass the response limit.")
-            .Produces<Dictionary<string, RecordResponse>[]>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<Dictionary<string, RecordResponse>[]>().ProducesProblem(400).ProducesProblem(404)
+            .DisableRequestTimeout();
         api.MapGet("/tables", ListTablesAsync)
             .WithSummary("The tables with their exact record counts, by name")
             .WithDescription($"limit: 1–{ITableCatalogGrain.MaxPageSize} (default {DefaultTablesPage}); the Link header (rel=next) gives the next page, whose after is the last name returned.")

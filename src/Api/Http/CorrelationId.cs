@@ -15,8 +15,14 @@ public static class CorrelationId
         var given = context.Request.Headers[Header].ToString();
         var id = IsAcceptable(given) ? given : Guid.NewGuid().ToString("N");
         Correlation.Set(id);
-        context.Response.Headers[Header] = id;
         context.Items[Header] = id;
+        // Set as the response starts, so answers the exception handler rewrote (it clears headers) carry it too.
+        context.Response.OnStarting(static state =>
+        {
+            var (response, value) = ((HttpResponse, string))state;
+            response.Headers[Header] = value;
+            return Task.CompletedTask;
+        }, (context.Response, id));
         await next(context);
     });
 

@@ -34,6 +34,7 @@ public static class Problems
         OutcomeKind.PreconditionFailed => Of(StatusCodes.Status412PreconditionFailed, outcome.Detail ?? "Precondition failed."),
         OutcomeKind.BadRequest => BadRequest(outcome.Detail ?? "Bad request."),
         OutcomeKind.Invalid => Validation(outcome.Errors ?? new Dictionary<string, string[]>(), outcome.Detail),
+        OutcomeKind.Unavailable => Of(StatusCodes.Status503ServiceUnavailable, outcome.Detail ?? "Busy; retry later."),
         _ => throw new InvalidOperationException($"Outcome {outcome.Kind} is not a failure."),
     };
 }

@@ -24,6 +24,7 @@ public static class SeedResults
     {
         OutcomeKind.Conflict or OutcomeKind.BadRequest => Detail(StatusCodes.Status400BadRequest, outcome.Detail ?? "Bad request"),
         OutcomeKind.NotFound => Detail(StatusCodes.Status404NotFound, outcome.Detail ?? "Not found"),
+        OutcomeKind.Unavailable => Detail(StatusCodes.Status503ServiceUnavailable, outcome.Detail ?? "Busy; retry later"),
         OutcomeKind.Invalid => Validation((outcome.Errors ?? new Dictionary<string, string[]>())
             .SelectMany(e => e.Value.Select(msg => new FieldError(["body", e.Key], msg, "value_error")))
             .ToArray()),

@@ -75,17 +75,18 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         if (errors.Count > 0) return Outcome<RecordSnapshot>.Invalid(errors);
         if (await CheckReferencesAsync(data, previous: null) is { } referenceProblem) return referenceProblem;
 
+        string? passwordHash = null;
+        if (_table == TableNames.Users)
+        {
+            passwordHash = await passwords.HashAsync(data["password"]!.GetValue<string>());
+            if (passwordHash is null) return HashingBusy();
+            data.Remove("password");
+        }
+
         var email = EmailOf(data);
         if (email is not null && !await Unique(email).ReserveAsync(_id))
         {
             return Outcome<RecordSnapshot>.Conflict($"A users record with email '{data["email"]}' already exists.");
-        }
-
-        string? passwordHash = null;
-        if (_table == TableNames.Users)
-        {
-            passwordHash = passwords.Hash(data["password"]!.GetValue<string>());
-            data.Remove("password");
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -151,19 +152,20 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         if (errors.Count > 0) return Outcome<RecordSnapshot>.Invalid(errors);
         if (await CheckReferencesAsync(merged, previous: currentData) is { } referenceProblem) return referenceProblem;
 
+        var passwordHash = current.PasswordHash;
+        if (merged.TryGetPropertyValue("password", out var password) && password is not null)
+        {
+            passwordHash = await passwords.HashAsync(password.GetValue<string>());
+            if (passwordHash is null) return HashingBusy();
+            merged.Remove("password");
+        }
+
         var oldEmail = EmailOf(currentData);
         var newEmail = EmailOf(merged);
         var emailChanged = newEmail is not null && newEmail != oldEmail;
         if (emailChanged && !await Unique(newEmail!).ReserveAsync(_id))
         {
             return Outcome<RecordSnapshot>.Conflict($"A users record with email '{merged["email"]}' already exists.");
-        }
-
-        var passwordHash = current.PasswordHash;
-        if (merged.TryGetPropertyValue("password", out var password) && password is not null)
-        {
-            passwordHash = passwords.Hash(password.GetValue<string>());
-            merged.Remove("password");
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -343,6 +345,9 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
             LogReleaseFailed(logger, e, this.GetPrimaryKeyString());
         }
     }
+
+    private static Outcome<RecordSnapshot> HashingBusy()
+        => Outcome<RecordSnapshot>.Unavailable("Too many password hashes are waiting; retry the request shortly.");
 
     private Outcome<RecordSnapshot> NotFound() => Outcome<RecordSnapshot>.NotFound($"Record '{_id}' does not exist in table '{_table}'.");
 
