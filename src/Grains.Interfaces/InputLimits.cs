@@ -114,6 +114,7 @@ public static class InputLimits
                         path.Advance();
                         break;
                     case JsonTokenType.PropertyName:
+                        path.ClearName();
                         if (ReadString(ref reader, out var name) is { } nameProblem)
                         {
                             return new JsonProblem(path.Current, $"has a property name that {nameProblem.Message}", nameProblem.Malformed);
@@ -224,6 +225,9 @@ public static class InputLimits
         {
             if (_levels.Count > 0 && _levels[^1].IsArray) _levels[^1].Index++;
         }
+
+        /// <summary>Forgets the innermost object's last property name (the next one is being read).</summary>
+        public void ClearName() => _levels[^1].Property = null;
 
         /// <summary>Names the next property of the innermost object; false when the object already has it.</summary>
         public bool Name(string name)

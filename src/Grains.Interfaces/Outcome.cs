@@ -65,9 +65,15 @@ public sealed record Outcome<T>(
     public static Outcome<T> Invalid(string field, string message)
         => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
-    /// <summary>The refusal of a JSON value beyond <see cref="InputLimits"/>: 400 when malformed, else 422 naming its path.</summary>
-    public static Outcome<T> Refused(JsonProblem problem)
-        => problem.Malformed ? BadRequest($"{problem.Path} {problem.Message}.") : Invalid(problem.Path, problem.Message);
+    /// <summary>
+    /// The refusal of a JSON value beyond <see cref="InputLimits"/>: 400 when malformed, else 422 naming its path (or
+    /// <paramref name="whole"/> when the problem is the value itself).
+    /// </summary>
+    public static Outcome<T> Refused(JsonProblem problem, string whole)
+    {
+        var field = problem.Path.Length == 0 ? whole : problem.Path;
+        return problem.Malformed ? BadRequest($"{field} {problem.Message}.") : Invalid(field, problem.Message);
+    }
 
     /// <summary>Carries a failure over to an outcome of another value type.</summary>
     public Outcome<TOther> As<TOther>() => Succeeded

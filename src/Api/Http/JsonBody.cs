@@ -92,10 +92,19 @@ public static class JsonBody
         return (data.GetRawText(), null);
     }
 
-    /// <summary>The problem for a JSON value beyond <see cref="InputLimits"/>: 400 when malformed, else 422 naming the field.</summary>
-    public static ProblemHttpResult Refused(JsonProblem problem)
+    /// <summary>
+    /// The problem for a body beyond <see cref="InputLimits"/>: 400 when malformed, else 422 naming the field as the
+    /// schemas' errors do (a record's field by its name, <c>data</c> for the object itself, <c>body</c> outside it).
+    /// </summary>
+    private static ProblemHttpResult Refused(JsonProblem problem)
     {
-        var field = problem.Path.Length == 0 ? "body" : problem.Path;
+        var field = problem.Path switch
+        {
+            "" => "body",
+            "data" => "data",
+            var path when path.StartsWith("data.", StringComparison.Ordinal) => path["data.".Length..],
+            var path => path,
+        };
         return problem.Malformed
             ? Problems.BadRequest($"{field} {problem.Message}.")
             : Problems.Validation(new Dictionary<string, string[]> { [field] = [problem.Message] });

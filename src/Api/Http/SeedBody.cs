@@ -96,7 +96,16 @@ public static class SeedBody
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    return value.GetString()!;
+                    try
+                    {
+                        return value.GetString()!;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // Invalid UTF-8, or an escaped unpaired surrogate: not text.
+                        Errors.Add(new FieldError(["body", name], "value " + InputLimits.InvalidUnicodeMessage, "value_error.str.unicode"));
+                        return "";
+                    }
                 case JsonValueKind.Number:
                     return value.GetRawText();
                 default:
@@ -114,12 +123,25 @@ public static class SeedBody
                 if (value.TryGetDouble(out var real) && Math.Floor(real) == real && Math.Abs(real) < 9.2e18) return (long)real;
             }
             else if (value.ValueKind == JsonValueKind.String
-                     && long.TryParse(value.GetString()!.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+                     && TryText(value) is { } text
+                     && long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
             {
                 return parsed;
             }
             Errors.Add(new FieldError(["body", name], "value is not a valid integer", "type_error.integer"));
             return 0;
+        }
+
+        private static string? TryText(JsonElement value)
+        {
+            try
+            {
+                return value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
         }
 
         private bool Find(string name, out JsonElement value)

@@ -357,7 +357,8 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
     /// <summary>The JSON object <paramref name="json"/>, or the outcome refusing it (malformed, not an object, or beyond <see cref="InputLimits"/>).</summary>
     private static (JsonObject? Value, Outcome<RecordSnapshot>? Refused) ParseObject(string json, string field)
     {
-        if (InputLimits.CheckJson(json, field) is { } problem) return (null, Outcome<RecordSnapshot>.Refused(problem));
+        // Paths are the record's field names, as in the schema's errors.
+        if (InputLimits.CheckJson(json, "") is { } problem) return (null, Outcome<RecordSnapshot>.Refused(problem, field));
         return JsonNode.Parse(json) is JsonObject value ? (value, null) : (null, Outcome<RecordSnapshot>.Invalid(field, "must be a JSON object"));
     }
 

@@ -21,7 +21,7 @@ public sealed partial class TableGrain(ResponseLimits limits) : Grain, ITableGra
     public Task<Outcome<RecordSnapshot>> CreateAsync(string dataJson)
     {
         if (!TableNames.IsValid(Table)) return Task.FromResult(Outcome<RecordSnapshot>.BadRequest(InvalidTableMessage(Table)));
-        if (InputLimits.CheckJson(dataJson, "data") is { } refused) return Task.FromResult(Outcome<RecordSnapshot>.Refused(refused));
+        if (InputLimits.CheckJson(dataJson, "") is { } refused) return Task.FromResult(Outcome<RecordSnapshot>.Refused(refused, "data"));
         if (JsonNode.Parse(dataJson) is not JsonObject data) return Task.FromResult(Outcome<RecordSnapshot>.Invalid("data", "must be a JSON object"));
 
         if (data.TryGetPropertyValue("id", out var idNode) && idNode is not null)

@@ -34,6 +34,7 @@ public sealed class InputLimitsTests
     [Theory]
     [InlineData("""{"a":"x\u0000y"}""", "data.a", false)]
     [InlineData("""{"a\u0000":1}""", "data", false)]
+    [InlineData("""{"b":1,"a\u0000":1}""", "data", false)]
     [InlineData("""{"a":[1,"\u0000"]}""", "data.a[1]", false)]
     [InlineData("""{"n":1e200000}""", "data.n", false)]
     [InlineData("""{"n":-1e309}""", "data.n", false)]
