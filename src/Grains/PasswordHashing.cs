@@ -44,6 +44,9 @@ public sealed class PasswordHashing
         _capacity = o.MaxConcurrency + o.MaxQueued;
     }
 
+    /// <summary>How many hashes run or wait right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>A salted hash of <paramref name="password"/> (synchronous, on the caller's thread: for tools and tests).</summary>
     public string Hash(string password) => _hasher.HashPassword(User, password);
 

@@ -13,6 +13,9 @@ public enum WriteFault
 
     /// <summary>The caller gets an error and nothing is written.</summary>
     Refused,
+
+    /// <summary>The write hangs for <see cref="FaultyGrainStorage.StallTime"/>, then is applied (a frozen database).</summary>
+    Stalled,
 }
 
 /// <summary>
@@ -44,6 +47,9 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage, ILi
     /// <summary>How many armed faults have not fired yet (reads included).</summary>
     public int Pending => _armed.Count;
 
+    /// <summary>How long a <see cref="WriteFault.Stalled"/> write hangs.</summary>
+    public static TimeSpan StallTime { get; } = TimeSpan.FromSeconds(3);
+
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -67,6 +73,12 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage, ILi
         }
         fault.Fired = true;
         if (fault.FailedReads == 0) _armed.TryRemove(key, out _);
+        if (fault.Write == WriteFault.Stalled)
+        {
+            await Task.Delay(StallTime);
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+            return;
+        }
         if (fault.Write == WriteFault.AnswerLost)
         {
             // Applied in storage, but the grain's copy of the version is not advanced: the answer never came.

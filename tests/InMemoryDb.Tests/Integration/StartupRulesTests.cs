@@ -1,0 +1,37 @@
+using InMemoryDb.Tests.Infrastructure.Processes;
+
+namespace InMemoryDb.Tests.Integration;
+
+/// <summary>The built API refuses to serve beyond loopback without an API key (it never binds: the check runs first).</summary>
+public sealed class StartupRulesTests
+{
+    [Theory]
+    [InlineData("Urls", "http://0.0.0.0:18080")]
+    [InlineData("ASPNETCORE_URLS", "http://+:18080")]
+    [InlineData("ASPNETCORE_HTTP_PORTS", "18080")]
+    public async Task WithoutAKeyTheApiRefusesToListenBeyondLoopback(string setting, string value)
+    {
+        await using var api = ServiceProcess.Start("api", BuiltBinaries.DotnetHost, [BuiltBinaries.Api], Path.GetDirectoryName(BuiltBinaries.Api)!,
+            new Dictionary<string, string?> { [setting] = value, ["Orleans__SiloPort"] = TestPorts.Next().ToString(), ["Orleans__GatewayPort"] = TestPorts.Next().ToString() });
+        Assert.Equal(2, await api.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Refusing to start", api.RecentOutput());
+        Assert.Contains("InMemoryDb__Auth__Keys__", api.RecentOutput());
+    }
+
+    [Fact]
+    public async Task WithAKeyItStartsAndAsksForTheKey()
+    {
+        await using var node = await SingleNode.StartAsync(postgres: null, settings: new Dictionary<string, string?>
+        {
+            ["InMemoryDb__Auth__Keys__ops__Key"] = "a-test-key-0123456789",
+            ["InMemoryDb__Auth__Keys__ops__Scope"] = "admin",
+        });
+        using var client = node.Client();
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/tables")).StatusCode);
+        client.DefaultRequestHeaders.Add("X-Api-Key", "a-test-key-0123456789");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/api/v1/tables")).StatusCode);
+        var answer = await RawHttp.SendAsync(node.Address, "GET", "/health");
+        Assert.Null(answer.Header("server"));
+        Assert.Equal("nosniff", answer.Header("x-content-type-options"));
+    }
+}
