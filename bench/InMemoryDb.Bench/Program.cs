@@ -5,7 +5,7 @@ using InMemoryDb.Bench;
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- rinha [--url http://127.0.0.1:9999] [--data ../shared/rinha] [--rate-scale 1] [--time-scale 1] [--seed 2023]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- tables [--url http://127.0.0.1:5080] [--records 100000] [--rate 1000] [--seconds 20] [--repeats 5]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- questions [--url http://127.0.0.1:5080] [--questions 1000] [--users 100] [--attempts 10]
-//   dotnet run -c Release --project bench/InMemoryDb.Bench -- closed [--method POST] [--path /api/v1/data/t] [--body JSON] [--requests 20000] [--concurrency 64]
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- closed [--method POST] [--path /api/v1/data/t] [--body JSON] [--requests 20000] [--concurrency 64] [--keys N]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- fetch [--path /api/v1/join/users/orders/user_id] [--repeats 5]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- kv [--url http://127.0.0.1:5080] [--phase all] (see KvScenario; bench/run-kv.sh runs it)
 var command = args.FirstOrDefault() ?? "help";
@@ -26,7 +26,7 @@ return command switch
     "probe" => await Probe(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""), options.Int("keys", 1000),
         options.Double("rate", 1000), options.Int("seconds", 10), options.Int("rounds", 3), options.Double("warmup", 2)),
     "closed" => await Closed(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""),
-        options.Int("requests", 20_000), options.Int("concurrency", 64), options.Int("rounds", 3)),
+        options.Int("requests", 20_000), options.Int("concurrency", 64), options.Int("rounds", 3), options.Int("keys", 0)),
     "fetch" => await Fetch(url, options.Get("path", "/health"), options.Int("repeats", 5)),
     _ => Usage(),
 };
@@ -52,8 +52,9 @@ static async Task<int> Probe(string url, string method, string path, string body
 }
 
 // Sends --requests requests with --concurrency in flight (closed loop), several rounds: the throughput ceiling of
-// one route. "{i}" in the path or body becomes a number unique across rounds, "{run}" a word unique to this run.
-static async Task<int> Closed(string url, string method, string path, string body, int requests, int concurrency, int rounds)
+// one route. "{i}" in the path or body becomes a number unique across rounds (modulo --keys when given, to reuse
+// existing keys), "{run}" a word unique to this run.
+static async Task<int> Closed(string url, string method, string path, string body, int requests, int concurrency, int rounds, int keys)
 {
     using var http = LoadRunner.Client(url);
     var run = Guid.NewGuid().ToString("N")[..8];
@@ -62,7 +63,7 @@ static async Task<int> Closed(string url, string method, string path, string bod
         var offset = (round - 1) * requests;
         var stats = await LoadRunner.ClosedAsync($"{method} {path} c={concurrency} #{round}", http, concurrency, requests, i =>
         {
-            var key = (offset + i).ToString(CultureInfo.InvariantCulture);
+            var key = (keys > 0 ? (offset + i) % keys : offset + i).ToString(CultureInfo.InvariantCulture);
             return Request(method, path, body, text => text.Replace("{i}", key, StringComparison.Ordinal).Replace("{run}", run, StringComparison.Ordinal));
         });
         Console.WriteLine(stats);

@@ -42,7 +42,7 @@ public static class ClientRateLimits
         return services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetTokenBucketLimiter(Client(context),
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, ClientKey>(context => RateLimitPartition.GetTokenBucketLimiter(Client(context),
                 _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.Burst,
@@ -61,9 +61,12 @@ public static class ClientRateLimits
         });
     }
 
-    /// <summary>The partition of a request: its API key's name, else its client address.</summary>
-    public static string Client(HttpContext context)
+    /// <summary>The partition of a request: its API key's name, else its client address (no string built per request).</summary>
+    public static ClientKey Client(HttpContext context)
         => context.User.Identity is { IsAuthenticated: true, Name: { } name }
-            ? "key:" + name
-            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            ? new ClientKey(name, null)
+            : new ClientKey(null, context.Connection.RemoteIpAddress);
+
+    /// <summary>A rate-limit partition: an API key's name, or a client address.</summary>
+    public readonly record struct ClientKey(string? KeyName, System.Net.IPAddress? Address);
 }

@@ -1,8 +1,9 @@
 namespace InMemoryDb.Api.Http;
 
 /// <summary>
-/// Takes the correlation id from <c>X-Correlation-Id</c> (or makes one), echoes it in the response, and puts it
-/// in Orleans' request context so the grains store it with the events this request causes.
+/// Takes the correlation id from <c>X-Correlation-Id</c> (or makes one), echoes it in the response with the
+/// <see cref="SecurityHeaders"/>, and puts it in Orleans' request context so the grains store it with the events this
+/// request causes.
 /// </summary>
 public static class CorrelationId
 {
@@ -16,13 +17,15 @@ public static class CorrelationId
         var id = IsAcceptable(given) ? given : Guid.NewGuid().ToString("N");
         Correlation.Set(id);
         context.Items[Header] = id;
-        // Set as the response starts, so answers the exception handler rewrote (it clears headers) carry it too.
+        // Set as the response starts, so answers the exception handler rewrote (it clears headers) carry them too;
+        // one callback for this and the security headers.
         context.Response.OnStarting(static state =>
         {
-            var (response, value) = ((HttpResponse, string))state;
-            response.Headers[Header] = value;
+            var context = (HttpContext)state;
+            context.Response.Headers[Header] = (string)context.Items[Header]!;
+            SecurityHeaders.Apply(context);
             return Task.CompletedTask;
-        }, (context.Response, id));
+        }, context);
         await next(context);
     });
 

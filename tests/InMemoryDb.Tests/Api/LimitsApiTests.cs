@@ -194,7 +194,12 @@ public sealed class LimitsApiTests
         var second = $"busy{Guid.NewGuid():N}@example.com";
         var slow = client.PostAsync("/api/v1/data/users", Http.Data(new { email = first, full_name = "Busy", password = "12345678" }));
         // Once the first hash holds the only slot, a second user write is refused at once.
-        await Eventually.Poll(() => Task.FromResult(hashing.InFlight), n => n == 1);
+        await Eventually.Poll(() => Task.FromResult(hashing.InFlight), n => n == 1 || slow.IsCompleted, TimeSpan.FromSeconds(60));
+        if (slow.IsCompleted)
+        {
+            var early = await slow;
+            Assert.Fail($"The first user write ended before its hash was seen running: {early.StatusCode} {await early.Content.ReadAsStringAsync()}");
+        }
         var refused = await client.PostAsync("/api/v1/data/users", Http.Data(new { email = second, full_name = "Busy", password = "12345678" }));
         await refused.AssertProblemAsync(503);
         Assert.Equal(HttpStatusCode.Created, (await slow).StatusCode);
