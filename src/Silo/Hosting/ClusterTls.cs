@@ -41,7 +41,7 @@ public sealed class ClusterTls
         if (now > certificate.NotAfter || now < certificate.NotBefore)
         {
             throw Invalid("CertificatePath",
-                $"the certificate {certificate.Subject} in '{settings.CertificatePath}' is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}, not now.");
+                $"the certificate {certificate.Subject} in '{settings.CertificatePath}' is valid from {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}, not now.");
         }
         if (certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is { } usage)
         {
@@ -117,10 +117,6 @@ public sealed class ClusterTls
         if (presented is not null) chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
         var trusted = chain.Build(certificate);
         status = trusted ? "" : string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-        foreach (var element in chain.ChainElements)
-        {
-            if (!ReferenceEquals(element.Certificate, certificate)) element.Certificate.Dispose();
-        }
         return trusted;
     }
 
