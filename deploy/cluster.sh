@@ -7,6 +7,8 @@
 #   deploy/cluster.sh down     stops everything it started
 #   deploy/cluster.sh status   what runs
 # State, logs and pid files (.cluster/<name>.pid for silo1 silo2 api1 api2 nginx postgres redis) live in .cluster/.
+# Silos and APIs talk Orleans over mutual TLS: the first 'up' makes a CA and a member certificate in .cluster/certs
+# (deploy/make-certs.sh, openssl installed with apt if missing); delete that folder for new ones.
 # Ports (environment): CLUSTER_PORT (9999, nginx), CLUSTER_PG_PORT (5433), CLUSTER_REDIS_PORT (6380),
 # CLUSTER_SILO_PORTS (11111 11112), CLUSTER_GATEWAY_PORTS (30000 30001), CLUSTER_API_PORTS (5081 5082).
 # CLUSTER_SERVICE_ID (inmemorydb) scopes the data; every 'up' uses a fresh Orleans cluster id. CLUSTER_BUILD=1 rebuilds.
@@ -24,6 +26,7 @@ CONFIGURATION=Release
 SILO_DLL=$ROOT/src/Silo/bin/$CONFIGURATION/net10.0/InMemoryDb.Silo.dll
 API_DLL=$ROOT/src/Api/bin/$CONFIGURATION/net10.0/InMemoryDb.Api.dll
 PGDATA_DIR=$STATE/pgdata
+CERTS=$STATE/certs
 
 log() { echo "cluster: $*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
@@ -48,6 +51,13 @@ ensure_tools() {
   if [ ! -f "$SILO_DLL" ] || [ ! -f "$API_DLL" ] || [ "${CLUSTER_BUILD:-0}" = 1 ]; then
     log "building the binaries ($CONFIGURATION)"
     dotnet build "$ROOT/src/Api/Api.csproj" -c "$CONFIGURATION" -v q -nologo >/dev/null
+  fi
+}
+
+ensure_certs() {
+  if [ ! -s "$CERTS/ca.crt" ] || [ ! -s "$CERTS/member.crt" ] || [ ! -s "$CERTS/member.key" ]; then
+    log "making the Orleans TLS certificates in $CERTS"
+    "$ROOT/deploy/make-certs.sh" "$CERTS" 2>&1 | sed 's/^/cluster: /' >&2
   fi
 }
 
@@ -92,6 +102,7 @@ wait_for() { # wait_for WHAT SECONDS COMMAND...
 up() {
   mkdir -p "$STATE"
   ensure_tools
+  ensure_certs
   start_postgres
   start_redis
   local cluster_id="inmemorydb-$(date +%s)"
@@ -100,7 +111,8 @@ up() {
   local common=(
     "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT"
     "Orleans__ClusterId=$cluster_id" "Orleans__ServiceId=$SERVICE_ID" "Orleans__AdvertisedIP=127.0.0.1"
-    "Orleans__ResponseTimeout=00:00:10")
+    "Orleans__ResponseTimeout=00:00:10"
+    "Orleans__Tls__CertificatePath=$CERTS/member.crt" "Orleans__Tls__KeyPath=$CERTS/member.key" "Orleans__Tls__CaPath=$CERTS/ca.crt")
   for i in 0 1; do
     start_dotnet "silo$((i + 1))" "$SILO_DLL" "${common[@]}" \
       "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=inmemorydb" \
@@ -119,7 +131,7 @@ up() {
     "$(command -v nginx || echo /usr/sbin/nginx)" -c "$STATE/nginx.conf" -p "$STATE" -e "$STATE/nginx-error.log"
   fi
   wait_for nginx 30 curl -sf "http://127.0.0.1:$PORT/health"
-  log "up: http://127.0.0.1:$PORT (APIs on ${API_PORTS[*]}, silos on ${SILO_PORTS[*]}, cluster id $cluster_id)"
+  log "up: http://127.0.0.1:$PORT (APIs on ${API_PORTS[*]}, silos on ${SILO_PORTS[*]} over Orleans TLS, cluster id $cluster_id)"
   curl -s "http://127.0.0.1:$PORT/health"; echo
 }
 

@@ -1,5 +1,6 @@
 using InMemoryDb;
 using InMemoryDb.KeyValue;
+using InMemoryDb.SampleClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,6 +12,7 @@ using Orleans.Hosting;
 // A .NET service calling InMemoryDb's grains directly, as an Orleans client of the cluster.
 //   ConnectionStrings__Redis=127.0.0.1:6379 Orleans__ClusterId=inmemorydb Orleans__ServiceId=inmemorydb \
 //     dotnet run --project samples/InMemoryDb.SampleClient -- put greeting hello get greeting list 10 count
+// A cluster with Orleans TLS also needs Orleans__Tls__CertificatePath, Orleans__Tls__KeyPath and Orleans__Tls__CaPath (ClusterTls.cs).
 // Commands run in order: put KEY VALUE | get KEY | delete KEY | list [LIMIT] | count. Exit code 1 if a command fails.
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -21,7 +23,8 @@ builder.UseOrleansClient(client => client
     {
         cluster.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "inmemorydb";
         cluster.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "inmemorydb";
-    }));
+    })
+    .UseClusterTls(builder.Configuration));
 
 using var host = builder.Build();
 await host.StartAsync();

@@ -10,7 +10,8 @@ public static class ClientBuilderExtensions
 {
     /// <summary>
     /// Connects to the cluster's gateways: those registered in Redis when <c>ConnectionStrings:Redis</c> is set
-    /// (the cluster deployment), otherwise the gateway port on this machine (localhost clustering).
+    /// (the cluster deployment), otherwise the gateway port on this machine (localhost clustering). With
+    /// <c>Orleans:Tls:CertificatePath</c> set, connects over mutual TLS with the same settings as the silos.
     /// </summary>
     public static IClientBuilder AddInMemoryDbClient(this IClientBuilder client, IConfiguration configuration)
     {
@@ -27,6 +28,11 @@ public static class ClientBuilderExtensions
         else
         {
             client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+        }
+        if (settings.Tls is not null)
+        {
+            var tls = ClusterTls.Load(settings.Tls);
+            client.UseTls(tls.Certificate, tls.Configure);
         }
         client.Configure<ClientMessagingOptions>(o =>
         {

@@ -42,6 +42,12 @@ public sealed record InMemoryDbSettings
     public int GatewayPort { get; init; } = 30000;
 
     /// <summary>
+    /// TLS for the silo and gateway ports (<c>Orleans:Tls:*</c>); null when <c>Orleans:Tls:CertificatePath</c> is not set.
+    /// Silos and clients read the same settings: every connection is mutual TLS between cluster members.
+    /// </summary>
+    public OrleansTlsSettings? Tls { get; init; }
+
+    /// <summary>
     /// How long a grain call may take before it fails (<c>Orleans:ResponseTimeout</c>, e.g. <c>00:00:10</c>); null keeps
     /// Orleans' 30 s. A call in flight through a silo that dies fails only then, so fail-over deployments shorten it.
     /// </summary>
@@ -84,6 +90,7 @@ public sealed record InMemoryDbSettings
             SiloPort = configuration.GetValue("Orleans:SiloPort", defaults.SiloPort),
             GatewayPort = configuration.GetValue("Orleans:GatewayPort", defaults.GatewayPort),
             ResponseTimeout = configuration.GetValue<TimeSpan?>("Orleans:ResponseTimeout"),
+            Tls = OrleansTlsSettings.From(configuration),
             StartupTimeout = TimeSpan.FromSeconds(configuration.GetValue("InMemoryDb:StartupTimeoutSeconds", 60)),
             EventStreamPollPeriod = PositiveDuration(configuration, "InMemoryDb:EventStream:PollPeriod", defaults.EventStreamPollPeriod),
             EventStreamDeliveryBatchSize = PositiveCount(configuration, "InMemoryDb:EventStream:DeliveryBatchSize", defaults.EventStreamDeliveryBatchSize),

@@ -8,6 +8,7 @@ using InMemoryDb.Grains.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -24,7 +25,8 @@ public static class SiloBuilderExtensions
 
     /// <summary>
     /// Adds clustering (through Redis when <c>ConnectionStrings:Redis</c> is set, advertising <c>Orleans:AdvertisedIP</c>;
-    /// otherwise localhost clustering), failure detection tuned for fast fail-over, grain storage (PostgreSQL via
+    /// otherwise localhost clustering), mutual TLS on the silo and gateway ports when <c>Orleans:Tls:CertificatePath</c>
+    /// is set (required with Redis clustering unless the silo is on loopback), failure detection tuned for fast fail-over, grain storage (PostgreSQL via
     /// ADO.NET when <c>ConnectionStrings:Postgres</c> is set, otherwise memory), the event-log stream and its writer,
     /// and the services the grains need.
     /// </summary>
@@ -45,11 +47,26 @@ public static class SiloBuilderExtensions
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
             });
-            silo.ConfigureEndpoints(AdvertisedAddress(settings.AdvertisedIP), settings.SiloPort, settings.GatewayPort, settings.ListenOnAnyHostAddress);
+            var advertised = AdvertisedAddress(settings.AdvertisedIP);
+            if (settings.Tls is null)
+            {
+                // Without TLS the silo and gateway ports take any Orleans client: allowed on loopback only (with a warning).
+                ClusterTls.RequireLoopbackWithoutTls(advertised, settings.ListenOnAnyHostAddress);
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new ClusterTransportAnnouncer(
+                    null, $"{advertised}:{settings.SiloPort}/{settings.GatewayPort}", sp.GetRequiredService<ILogger<ClusterTransportAnnouncer>>()));
+            }
+            silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, settings.ListenOnAnyHostAddress);
         }
         else
         {
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        }
+        if (settings.Tls is not null)
+        {
+            var tls = ClusterTls.Load(settings.Tls);
+            silo.UseTls(tls.Certificate, tls.Configure);
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new ClusterTransportAnnouncer(
+                tls, $"{settings.SiloPort}/{settings.GatewayPort}", sp.GetRequiredService<ILogger<ClusterTransportAnnouncer>>()));
         }
         FailureDetection.Configure(silo.Services, configuration);
         return silo.AddInMemoryDbGrains(configuration);

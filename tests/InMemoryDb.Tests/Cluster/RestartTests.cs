@@ -8,7 +8,8 @@ namespace InMemoryDb.Tests.Cluster;
 /// <summary>
 /// A full restart of the cluster deployment: everything but PostgreSQL stops (APIs, silos and Redis, whose
 /// membership table is lost), then a new Redis and a new cluster start. Every acknowledged key is there, loaded
-/// from PostgreSQL on its first read and served from memory on the second; deleted keys stay deleted.
+/// from PostgreSQL on its first read and served from memory on the second; deleted keys stay deleted. The new Redis
+/// requires a password, as in docker-compose.yml (<c>ConnectionStrings:Redis</c> with <c>,password=</c>).
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class RestartTests(ITestOutputHelper output)
@@ -54,7 +55,7 @@ public sealed class RestartTests(ITestOutputHelper output)
             }
         }
 
-        await using var newRedis = await RedisServer.StartAsync("redis2");
+        await using var newRedis = await RedisServer.StartAsync("redis2", password: "redis-" + Guid.NewGuid().ToString("N")[..12]);
         await using var second = new ProcessCluster(newRedis.ConnectionString, serviceId);
         try
         {

@@ -7,7 +7,8 @@ namespace InMemoryDb.Tests.Cluster;
 
 /// <summary>
 /// Last-writer-wins across two API instances of one cluster (as behind a load balancer), and the sample client
-/// of another .NET service calling the same cluster's grains through Redis clustering.
+/// of another .NET service calling the same cluster's grains through Redis clustering (over Orleans TLS, as every
+/// process cluster).
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class TwoApiClusterTests(TwoApiClusterFixture fixture, ITestOutputHelper output) : IClassFixture<TwoApiClusterFixture>
@@ -85,12 +86,7 @@ public sealed class TwoApiClusterTests(TwoApiClusterFixture fixture, ITestOutput
         await using var sample = ServiceProcess.Start("sample", BuiltBinaries.DotnetHost,
             [BuiltBinaries.SampleClient, "get", fromHttp, "put", fromSample, "written by the sample", "get", fromSample, "count"],
             Path.GetDirectoryName(BuiltBinaries.SampleClient)!,
-            new Dictionary<string, string?>
-            {
-                ["ConnectionStrings__Redis"] = Cluster.Redis,
-                ["Orleans__ClusterId"] = Cluster.ClusterId,
-                ["Orleans__ServiceId"] = Cluster.ServiceId,
-            });
+            Cluster.ClientEnvironment());
         var exit = await sample.WaitForExitAsync(TimeSpan.FromSeconds(60));
         var printed = sample.RecentOutput();
         output.WriteLine(printed);

@@ -6,7 +6,9 @@ namespace InMemoryDb.Tests.Infrastructure.Processes;
 /// <summary>
 /// The cluster deployment as separate processes on loopback, started from the built binaries: silos clustered
 /// through Redis with PostgreSQL persistence, and APIs in client mode. Ports are free ports; the service and
-/// cluster ids are fresh, so clusters of different tests never meet. Disposing kills whatever is still running.
+/// cluster ids are fresh, so clusters of different tests never meet. Orleans TLS is on (silos read the member
+/// certificate as a PFX file, APIs as PEM files), so every cluster test runs over it. Disposing kills whatever is
+/// still running.
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
@@ -16,10 +18,14 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly Dictionary<string, ServiceProcess> _processes = [];
     private readonly Dictionary<string, Uri> _apis = [];
 
-    /// <summary>A cluster with a fresh service id (the data's scope) and cluster id, using the given Redis.</summary>
-    public ProcessCluster(string redis, string? serviceId = null)
+    /// <summary>
+    /// A cluster with a fresh service id (the data's scope) and cluster id, using the given Redis, with Orleans TLS
+    /// from <paramref name="tls"/> (by default <see cref="TestCertificates.Shared"/>; <c>withoutTls</c>: none).
+    /// </summary>
+    public ProcessCluster(string redis, string? serviceId = null, TestCertificates? tls = null, bool withoutTls = false)
     {
         Redis = redis;
+        Tls = withoutTls ? null : tls ?? TestCertificates.Shared;
         ServiceId = serviceId ?? "proc-" + Guid.NewGuid().ToString("N")[..12];
         ClusterId = "cluster-" + Guid.NewGuid().ToString("N")[..12];
     }
@@ -32,6 +38,9 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     /// <summary>The Orleans cluster id (changeable before starting processes, e.g. for a new deployment).</summary>
     public string ClusterId { get; set; }
+
+    /// <summary>The certificates of the cluster's Orleans TLS; null: TLS is off.</summary>
+    public TestCertificates? Tls { get; }
 
     /// <summary>The PostgreSQL connection string of the silos.</summary>
     public static string Postgres => TestEnvironment.Postgres;
@@ -50,6 +59,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         environment["Orleans__SiloPort"] = Port();
         environment["Orleans__GatewayPort"] = Port();
         environment["Logging__LogLevel__Orleans.Hosting.SiloHostedService"] = "Information";
+        foreach (var (key, value) in Tls?.PfxEnvironment() ?? []) environment[key] = value;
         return Add(ServiceProcess.Start(name, BuiltBinaries.DotnetHost, [BuiltBinaries.Silo], Path.GetDirectoryName(BuiltBinaries.Silo)!, environment, SiloStarted));
     }
 
@@ -60,6 +70,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         var environment = Common();
         environment["InMemoryDb__Mode"] = "client";
         environment["Urls"] = url.ToString().TrimEnd('/');
+        foreach (var (key, value) in ClientEnvironment()) environment[key] = value;
         _apis[name] = url;
         return Add(ServiceProcess.Start(name, BuiltBinaries.DotnetHost, [BuiltBinaries.Api], Path.GetDirectoryName(BuiltBinaries.Api)!, environment));
     }
@@ -105,6 +116,22 @@ public sealed class ProcessCluster : IAsyncDisposable
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{name} did not become healthy in time.{Diagnostics()}");
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>
+    /// What an Orleans client of this cluster needs (e.g. the sample client): Redis, the cluster and service ids, and
+    /// the member certificate as PEM files when TLS is on.
+    /// </summary>
+    public Dictionary<string, string?> ClientEnvironment()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Redis"] = Redis,
+            ["Orleans__ClusterId"] = ClusterId,
+            ["Orleans__ServiceId"] = ServiceId,
+        };
+        foreach (var (key, value) in Tls?.PemEnvironment() ?? []) environment[key] = value;
+        return environment;
     }
 
     /// <summary>An HTTP client of one API.</summary>
