@@ -1,12 +1,21 @@
 using InMemoryDb.Api.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-if (builder.AddInMemoryDbHttp() is { } refusal)
+try
 {
-    Console.Error.WriteLine(refusal);
+    if (builder.AddInMemoryDbHttp() is { } refusal)
+    {
+        Console.Error.WriteLine(refusal);
+        return 2;
+    }
+    builder.AddInMemoryDbBackend();
+}
+catch (InvalidOperationException e)
+{
+    // A setting that is missing or wrong (a key, a certificate, a limit): say which, and stop before starting anything.
+    Console.Error.WriteLine($"Refusing to start: {e.Message}");
     return 2;
 }
-builder.AddInMemoryDbBackend();
 
 var app = builder.Build();
 app.UseInMemoryDbHttp();

@@ -94,7 +94,7 @@ public sealed class ClusterTlsTests(ITestOutputHelper output)
                 });
             var exit = await refused.WaitForExitAsync(Bound);
             output.WriteLine(refused.RecentOutput());
-            Assert.NotEqual(0, exit);
+            Assert.Equal(2, exit);
             Assert.Contains("Orleans:Tls:CertificatePath is not set, and this silo would listen on 192.0.2.1", refused.RecentOutput());
 
             await cluster.StartAsync(["silo1"], []);
