@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -17,31 +19,37 @@ public sealed class PasswordHashingOptions
 }
 
 /// <summary>
-/// Hashes passwords with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (salted PBKDF2, versioned format),
-/// off the grain scheduler and a bounded number at a time: a burst of user writes waits for its slots instead of
-/// taking every core from the other requests (docs/decisions/password-hashing.md).
+/// Hashes passwords with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (salted PBKDF2, versioned format)
+/// on threads of its own: off the grain scheduler and the thread pool, a bounded number at a time, and at a lower
+/// CPU priority (nice 10 on Linux), so a burst of user writes waits for its turn instead of taking the cores from the
+/// requests that need none (docs/decisions/password-hashing.md).
 /// </summary>
-public sealed class PasswordHashing
+public sealed class PasswordHashing : IDisposable
 {
+    private const int LowerPriority = 10;
     private static readonly object User = new();
     private readonly PasswordHasher<object> _hasher;
-    private readonly SemaphoreSlim _slots;
+    private readonly BlockingCollection<(string Password, TaskCompletionSource<string> Done)> _queue = new();
     private readonly int _capacity;
     private int _inFlight;
 
-    /// <summary>Creates the hasher from its options.</summary>
+    /// <summary>Creates the hasher and its threads from its options.</summary>
     public PasswordHashing(IOptions<PasswordHashingOptions> options)
     {
         var o = options.Value;
         if (o.MaxConcurrency < 1) throw new InvalidOperationException($"InMemoryDb:Passwords:MaxConcurrency must be at least 1; it is {o.MaxConcurrency}.");
         if (o.MaxQueued < 0) throw new InvalidOperationException($"InMemoryDb:Passwords:MaxQueued must be at least 0; it is {o.MaxQueued}.");
+        if (o.Iterations < 1) throw new InvalidOperationException($"InMemoryDb:Passwords:Iterations must be at least 1; it is {o.Iterations}.");
         _hasher = new PasswordHasher<object>(Options.Create(new PasswordHasherOptions
         {
             CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3,
             IterationCount = o.Iterations,
         }));
-        _slots = new SemaphoreSlim(o.MaxConcurrency, o.MaxConcurrency);
         _capacity = o.MaxConcurrency + o.MaxQueued;
+        for (var i = 0; i < o.MaxConcurrency; i++)
+        {
+            new Thread(Work) { IsBackground = true, Name = $"password-hashing-{i}", Priority = ThreadPriority.BelowNormal }.Start();
+        }
     }
 
     /// <summary>How many hashes run or wait right now.</summary>
@@ -51,36 +59,68 @@ public sealed class PasswordHashing
     public string Hash(string password) => _hasher.HashPassword(User, password);
 
     /// <summary>
-    /// A salted hash of <paramref name="password"/>, computed on the thread pool once a hashing slot is free; null when too
-    /// many hashes already wait (the caller answers busy).
+    /// A salted hash of <paramref name="password"/>, computed on a hashing thread once one is free; null when too many
+    /// hashes already wait (the caller answers busy). The caller's activation waits; the silo's other grains run on.
     /// </summary>
-    public async Task<string?> HashAsync(string password)
+    public Task<string?> HashAsync(string password)
     {
         if (Interlocked.Increment(ref _inFlight) > _capacity)
         {
             Interlocked.Decrement(ref _inFlight);
-            return null;
+            return Task.FromResult<string?>(null);
         }
-        try
-        {
-            await _slots.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                // Task.Run leaves the grain's scheduler: the activation waits, the silo's other grains keep running.
-                return await Task.Run(() => Hash(password)).ConfigureAwait(false);
-            }
-            finally
-            {
-                _slots.Release();
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add((password, done));
+        return done.Task!;
     }
 
     /// <summary>True when <paramref name="password"/> matches <paramref name="hash"/>.</summary>
     public bool Verify(string hash, string password)
         => _hasher.VerifyHashedPassword(User, hash, password) != PasswordVerificationResult.Failed;
+
+    /// <inheritdoc />
+    public void Dispose() => _queue.CompleteAdding();
+
+    private void Work()
+    {
+        LowerThisThreadsPriority();
+        foreach (var (password, done) in _queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                done.SetResult(Hash(password));
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
+    /// <summary>
+    /// On Linux, ThreadPriority is not applied to the OS thread: set this thread's nice value (a per-thread setting
+    /// there; raising it needs no privilege). Elsewhere <see cref="ThreadPriority.BelowNormal"/> does the same.
+    /// </summary>
+    private static void LowerThisThreadsPriority()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            _ = SetPriority(0, GetThreadId(), LowerPriority);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Without glibc's gettid the hashing threads keep the default priority; they are still bounded in number.
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "gettid")]
+    private static extern int GetThreadId();
+
+    [DllImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static extern int SetPriority(int which, int who, int priority);
 }
