@@ -4,6 +4,7 @@
 # latency on a shared machine is not, so a change's effect on garbage collection can be compared run to run.
 #   bench/run-alloc.sh kv      # 40,000 PUTs to warm up, then PUT of existing keys at 1,000/s for 30 s (20 s counted)
 #   bench/run-alloc.sh get     # 20,000 records created, then GET of one record at 1,000/s for 30 s (20 s counted)
+#   bench/run-alloc.sh kvget   # 100 keys written, then key-value GETs at 1,000/s for 30 s (20 s counted)
 #   bench/run-alloc.sh rinha   # the rinha profile with durations x 0.35 (about 80 s; 95 s counted from the start)
 # BENCH_API_DIR: the API build to measure (default: this tree's Release build). Needs dotnet-counters
 # (`dotnet tool install -g dotnet-counters`). Ports: BENCH_PORT (default 5086). The database is dropped afterwards.
@@ -35,6 +36,15 @@ case "$SCENARIO" in
     $GEN probe --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"w{i}"}' --keys 20000 --rate 1000 --seconds 30 --rounds 1
     wait "$COLLECTOR"
     grep total_allocated "$CSV" | awk -F, '{printf "allocated per PUT (10 s window at 1,000/s): %.0f bytes\n", $5 / 10000}'
+    ;;
+  kvget)
+    $GEN closed --url "$URL" --method PUT --path /api --body '{"key":"k{i}","value":"v{i}"}' --keys 100 --requests 2000 --concurrency 16 --rounds 1 > /dev/null
+    $GEN closed --url "$URL" --method GET --path '/api?key=k{i}' --keys 100 --requests 20000 --concurrency 32 --rounds 1 > /dev/null
+    (sleep 4; "$COUNTERS" collect -p "$BENCH_PID" --counters System.Runtime --format csv --refresh-interval 10 --duration 00:00:00:21 -o "$CSV" > /dev/null) &
+    COLLECTOR=$!
+    $GEN probe --url "$URL" --path '/api?key=k{i}' --keys 100 --rate 1000 --seconds 30 --rounds 1
+    wait "$COLLECTOR"
+    grep total_allocated "$CSV" | awk -F, '{printf "allocated per key-value GET (10 s window at 1,000/s): %.0f bytes\n", $5 / 10000}'
     ;;
   get)
     $GEN closed --url "$URL" --method POST --path /api/v1/data/t --body '{"data":{"id":"r{i}","n":1,"name":"record","tags":["a","b"]}}' --requests 20000 --concurrency 32 --rounds 1 > /dev/null

@@ -49,11 +49,16 @@ public static class HttpPipeline
         services.AddOpenApi();
 
         services.AddSingleton(registry);
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ScopeRequirement()).Build());
+        if (registry.Enabled)
+        {
+            // Only with keys: registered, ASP.NET Core would run authentication and authorization on every request
+            // even where this pipeline does not add them.
+            services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
+            services.AddAuthorizationBuilder()
+                .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ScopeRequirement()).Build());
+        }
 
         services.AddClientRateLimits(configuration);
         services.AddRequestDeadline(configuration);
@@ -95,11 +100,13 @@ public static class HttpPipeline
             app.UseAuthorization();
         }
         if (app.Services.GetRequiredService<ClientRateLimitOptions>().Enabled) app.UseRateLimiter();
-        app.UseRequestTimeouts();
+        var timeouts = RequestDeadline.Of(app.Configuration) > TimeSpan.Zero;
+        if (timeouts) app.UseRequestTimeouts();
         app.UseJsonRequestBodies();
 
         app.MapOpenApi().AllowAnonymous().WithHead();
-        var routes = app.MapGroup("").WithHead().ObserveRequestTimeout();
+        var routes = app.MapGroup("").WithHead();
+        if (timeouts) routes.ObserveRequestTimeout();
         routes.MapTablesApi();
         routes.MapPessoasApi();
         routes.MapEventsApi();

@@ -12,11 +12,20 @@ public static class RequestDeadline
     /// <summary>The default time a request may take.</summary>
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
 
-    /// <summary>Registers the time-out policy.</summary>
-    public static IServiceCollection AddRequestDeadline(this IServiceCollection services, IConfiguration configuration)
+    /// <summary><c>InMemoryDb:RequestTimeout</c>, checked; zero turns time-outs off.</summary>
+    public static TimeSpan Of(IConfiguration configuration)
     {
         var timeout = configuration.GetValue("InMemoryDb:RequestTimeout", Default);
-        if (timeout <= TimeSpan.Zero) throw new InvalidOperationException($"InMemoryDb:RequestTimeout must be a positive duration such as 00:00:10; it is {timeout}.");
+        return timeout >= TimeSpan.Zero
+            ? timeout
+            : throw new InvalidOperationException($"InMemoryDb:RequestTimeout must be a duration such as 00:00:10 (00:00:00: none); it is {timeout}.");
+    }
+
+    /// <summary>Registers the time-out policy (none when the time-out is zero).</summary>
+    public static IServiceCollection AddRequestDeadline(this IServiceCollection services, IConfiguration configuration)
+    {
+        var timeout = Of(configuration);
+        if (timeout == TimeSpan.Zero) return services;
         return services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
         {
             Timeout = timeout,
