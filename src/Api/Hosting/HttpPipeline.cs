@@ -60,8 +60,10 @@ public static class HttpPipeline
                 .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ScopeRequirement()).Build());
         }
 
-        services.AddClientRateLimits(configuration);
-        services.AddRequestDeadline(configuration);
+        var rateLimits = ClientRateLimits.From(configuration);
+        if (rateLimits.Enabled) services.AddSingleton(new ClientRateLimits(rateLimits));
+        var timeout = RequestDeadline.Of(configuration);
+        if (timeout > TimeSpan.Zero) services.AddSingleton(new DeadlineClock(timeout));
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             // Only the proxies named in configuration are believed (none by default, loopback included).
@@ -99,14 +101,12 @@ public static class HttpPipeline
             app.UseAuthentication();
             app.UseAuthorization();
         }
-        if (app.Services.GetRequiredService<ClientRateLimitOptions>().Enabled) app.UseRateLimiter();
-        var timeouts = RequestDeadline.Of(app.Configuration) > TimeSpan.Zero;
-        if (timeouts) app.UseRequestTimeouts();
+        if (app.Services.GetService<ClientRateLimits>() is { } rateLimits) app.UseClientRateLimits(rateLimits);
         app.UseJsonRequestBodies();
 
         app.MapOpenApi().AllowAnonymous().WithHead();
         var routes = app.MapGroup("").WithHead();
-        if (timeouts) routes.ObserveRequestTimeout();
+        if (app.Services.GetService<DeadlineClock>() is { } clock) routes.WithRequestDeadline(clock);
         routes.MapTablesApi();
         routes.MapPessoasApi();
         routes.MapEventsApi();

@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Timeouts;
 
 namespace InMemoryDb.Api.Http;
 
 /// <summary>
-/// Every request gets an answer within <c>InMemoryDb:RequestTimeout</c> (default 10 s): past it the client gets a 504
-/// problem (the work may still complete: a write's fate is then unknown, read it back). Streaming routes (dump, join,
-/// events) are exempt and end when the client goes.
+/// Every request gets an answer within <c>InMemoryDb:RequestTimeout</c> (default 10 s; <c>00:00:00</c>: none): past it
+/// the client gets a 504 problem (the work may still complete: a write's fate is then unknown, read it back). A grain
+/// call cannot be cancelled, so the endpoint stops waiting for its handler and answers; the handler's late result is
+/// dropped. Routes marked <c>DisableRequestTimeout()</c> (dump, join, events: they stream) are exempt and end when the
+/// client goes. Deadlines come from a <see cref="DeadlineClock"/>, so a request costs no timer of its own.
 /// </summary>
 public static class RequestDeadline
 {
@@ -21,29 +24,81 @@ public static class RequestDeadline
             : throw new InvalidOperationException($"InMemoryDb:RequestTimeout must be a duration such as 00:00:10 (00:00:00: none); it is {timeout}.");
     }
 
-    /// <summary>Registers the time-out policy (none when the time-out is zero).</summary>
-    public static IServiceCollection AddRequestDeadline(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Gives the endpoints of <paramref name="builder"/> the time-out of <paramref name="clock"/>, but for those that disable it.</summary>
+    public static TBuilder WithRequestDeadline<TBuilder>(this TBuilder builder, DeadlineClock clock) where TBuilder : IEndpointConventionBuilder
+        => builder.AddEndpointFilter(async (context, next) =>
+            {
+                // Metadata lookups by type are cached by the endpoint.
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<DisableRequestTimeoutAttribute>() is not null) return await next(context);
+                var deadline = clock.Token;
+                try
+                {
+                    return await next(context).AsTask().WaitAsync(deadline);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.HttpContext.Response.HasStarted)
+                {
+                    return Problems.Of(StatusCodes.Status504GatewayTimeout,
+                        $"The request did not complete within {clock.Timeout.TotalSeconds:0.###} s (InMemoryDb:RequestTimeout). A write may still take effect: read it back before retrying.");
+                }
+            });
+}
+
+/// <summary>
+/// Deadline tokens for requests without a timer each: every tick (100 ms) a new token is handed out, cancelled a
+/// time-out after its tick ended, so a request is answered between the time-out and a tick after it.
+/// </summary>
+public sealed class DeadlineClock : IDisposable
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+    private readonly Queue<(long Due, CancellationTokenSource Source)> _armed = new();
+    private readonly Timer _timer;
+    private CancellationTokenSource _current;
+
+    /// <summary>Starts the clock.</summary>
+    public DeadlineClock(TimeSpan timeout)
     {
-        var timeout = Of(configuration);
-        if (timeout == TimeSpan.Zero) return services;
-        return services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
-        {
-            Timeout = timeout,
-            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
-            WriteTimeoutResponse = context => Security.ApiProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout,
-                $"The request did not complete within {timeout.TotalSeconds:0.###} s (InMemoryDb:RequestTimeout). A write may still take effect: read it back before retrying."),
-        });
+        Timeout = timeout;
+        _current = Arm(Stopwatch.GetTimestamp());
+        _timer = new Timer(_ => Advance(), null, Tick, Tick);
     }
 
-    /// <summary>
-    /// Makes the endpoints of <paramref name="builder"/> give up waiting when their request times out: a grain call cannot
-    /// be cancelled, so the handler stops waiting for it and the time-out middleware answers.
-    /// </summary>
-    public static TBuilder ObserveRequestTimeout<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
-        => builder.AddEndpointFilter(static async (context, next) =>
+    /// <summary>The time-out.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>The token of a request starting now: cancelled between <see cref="Timeout"/> and a tick after it.</summary>
+    public CancellationToken Token => Volatile.Read(ref _current).Token;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _timer.Dispose();
+        lock (_armed)
         {
-            var aborted = context.HttpContext.RequestAborted;
-            if (!aborted.CanBeCanceled) return await next(context);
-            return await next(context).AsTask().WaitAsync(aborted);
-        });
+            while (_armed.Count > 0) _armed.Dequeue().Source.Dispose();
+        }
+    }
+
+    private void Advance()
+    {
+        var now = Stopwatch.GetTimestamp();
+        List<CancellationTokenSource>? due = null;
+        lock (_armed)
+        {
+            while (_armed.Count > 0 && _armed.Peek().Due <= now) (due ??= []).Add(_armed.Dequeue().Source);
+            Volatile.Write(ref _current, Arm(now));
+        }
+        // Cancelled outside the lock: cancelling runs the waiting requests' callbacks.
+        foreach (var source in due ?? [])
+        {
+            source.Cancel();
+            source.Dispose();
+        }
+    }
+
+    private CancellationTokenSource Arm(long now)
+    {
+        var source = new CancellationTokenSource();
+        _armed.Enqueue((now + (long)((Timeout + Tick).TotalSeconds * Stopwatch.Frequency), source));
+        return source;
+    }
 }
