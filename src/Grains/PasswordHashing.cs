@@ -20,13 +20,15 @@ public sealed class PasswordHashingOptions
 
 /// <summary>
 /// Hashes passwords with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (salted PBKDF2, versioned format)
-/// on threads of its own: off the grain scheduler and the thread pool, a bounded number at a time, and at a lower
-/// CPU priority (nice 10 on Linux), so a burst of user writes waits for its turn instead of taking the cores from the
-/// requests that need none (docs/decisions/password-hashing.md).
+/// on threads of its own: off the grain scheduler and the thread pool, a bounded number at a time, and at the idle CPU
+/// priority on Linux (SCHED_IDLE: a hash runs on CPU time no other thread wants, and yields at once when one does), so a
+/// burst of user writes waits for spare CPU instead of taking the cores from the requests that need none. Under a load
+/// that leaves no spare CPU, user writes queue, then are refused as busy (docs/decisions/password-hashing.md).
 /// </summary>
 public sealed class PasswordHashing : IDisposable
 {
-    private const int LowerPriority = 10;
+    private const int IdlePolicy = 5; // SCHED_IDLE
+    private const int LowestNice = 19;
     private static readonly object User = new();
     private readonly PasswordHasher<object> _hasher;
     private readonly BlockingCollection<(string Password, TaskCompletionSource<string> Done)> _queue = new();
@@ -102,24 +104,36 @@ public sealed class PasswordHashing : IDisposable
     }
 
     /// <summary>
-    /// On Linux, ThreadPriority is not applied to the OS thread: set this thread's nice value (a per-thread setting
-    /// there; raising it needs no privilege). Elsewhere <see cref="ThreadPriority.BelowNormal"/> does the same.
+    /// On Linux, ThreadPriority is not applied to the OS thread: move this thread to the SCHED_IDLE policy (a per-thread
+    /// setting there, which needs no privilege), or failing that to the lowest nice value. Elsewhere
+    /// <see cref="ThreadPriority.BelowNormal"/> is what there is.
     /// </summary>
     private static void LowerThisThreadsPriority()
     {
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            _ = SetPriority(0, GetThreadId(), LowerPriority);
+            var thread = GetThreadId();
+            var none = new SchedulingParameters();
+            if (SetScheduler(thread, IdlePolicy, ref none) != 0) _ = SetPriority(0, thread, LowestNice);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // Without glibc's gettid the hashing threads keep the default priority; they are still bounded in number.
+            // Without glibc the hashing threads keep the default priority; they are still bounded in number.
         }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SchedulingParameters
+    {
+        public int Priority;
     }
 
     [DllImport("libc", EntryPoint = "gettid")]
     private static extern int GetThreadId();
+
+    [DllImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
+    private static extern int SetScheduler(int thread, int policy, ref SchedulingParameters parameters);
 
     [DllImport("libc", EntryPoint = "setpriority", SetLastError = true)]
     private static extern int SetPriority(int which, int who, int priority);
