@@ -4,6 +4,21 @@ namespace InMemoryDb.Grains;
 public static class Listing
 {
     /// <summary>
+    /// How many of <paramref name="items"/> a partition sends: all of them, or up to and including the one whose size
+    /// passes <paramref name="maxBytes"/> (so the caller sees the overflow and refuses the page rather than cut it).
+    /// </summary>
+    public static int CountWithin<T>(ReadOnlySpan<T> items, Func<T, long> size, long maxBytes)
+    {
+        long bytes = 0;
+        for (var i = 0; i < items.Length; i++)
+        {
+            bytes += size(items[i]);
+            if (bytes > maxBytes) return i + 1;
+        }
+        return items.Length;
+    }
+
+    /// <summary>
     /// The items of <paramref name="sorted"/> from <paramref name="start"/>, at most <paramref name="limit"/> (all when
     /// null), and whether more follow; <see cref="OutcomeKind.BadRequest"/> when they would pass the response limit.
     /// </summary>

@@ -77,17 +77,7 @@ public sealed partial class KeyValueIndexGrain(
             }
             start = low;
         }
-        var count = Math.Min(limit ?? int.MaxValue, sorted.Length - start);
-        long bytes = 0;
-        for (var i = 0; i < count; i++)
-        {
-            bytes += KeyValueStoreGrain.Size(sorted[start + i]);
-            if (bytes > maxBytes)
-            {
-                count = i + 1;
-                break;
-            }
-        }
+        var count = Listing.CountWithin(sorted.AsSpan(start, Math.Min(limit ?? int.MaxValue, sorted.Length - start)), KeyValueStoreGrain.Size, maxBytes);
         return Task.FromResult(new KeyValueIndexPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length));
     }
 

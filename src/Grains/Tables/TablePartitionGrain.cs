@@ -102,17 +102,7 @@ public sealed partial class TablePartitionGrain(
     {
         var sorted = Sorted();
         var start = Start(sorted, after);
-        var count = Math.Min(limit ?? int.MaxValue, sorted.Length - start);
-        long bytes = 0;
-        for (var i = 0; i < count; i++)
-        {
-            bytes += ResponseLimits.Of(sorted[start + i]);
-            if (bytes > maxBytes)
-            {
-                count = i + 1;
-                break;
-            }
-        }
+        var count = Listing.CountWithin(sorted.AsSpan(start, Math.Min(limit ?? int.MaxValue, sorted.Length - start)), ResponseLimits.Of, maxBytes);
         return Task.FromResult(new PartitionPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length));
     }
 

@@ -98,25 +98,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until the API's health check answers 200 (its client reached the cluster and storage answers).</summary>
-    public async Task WaitForApiAsync(string name, DateTime deadline)
-    {
-        using var http = new HttpClient { BaseAddress = _apis[name], Timeout = TimeSpan.FromSeconds(10) };
-        while (true)
-        {
-            if (_processes[name].HasExited) throw new InvalidOperationException($"{name} exited during start-up.{Diagnostics()}");
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{name} did not become healthy in time.{Diagnostics()}");
-            await Task.Delay(200);
-        }
-    }
+    public Task WaitForApiAsync(string name, DateTime deadline) => _processes[name].WaitForHealthAsync(_apis[name], deadline, Diagnostics);
 
     /// <summary>
     /// What an Orleans client of this cluster needs (e.g. the sample client): Redis, the cluster and service ids, and

@@ -137,6 +137,27 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until <paramref name="address"/>/health answers 200; fails with <paramref name="diagnostics"/> when this process exits or the deadline passes.</summary>
+    public async Task WaitForHealthAsync(Uri address, DateTime deadline, Func<string> diagnostics)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        while (true)
+        {
+            if (HasExited) throw new InvalidOperationException($"{Name} exited during start-up.{Environment.NewLine}{diagnostics()}");
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name} did not become healthy in time.{Environment.NewLine}{diagnostics()}");
+            await Task.Delay(200);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

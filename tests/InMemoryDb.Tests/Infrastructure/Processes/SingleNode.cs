@@ -54,23 +54,7 @@ public sealed class SingleNode : IAsyncDisposable
         if (_process is { HasExited: false }) throw new InvalidOperationException("The node is still running.");
         if (_process is not null) await _process.DisposeAsync();
         _process = ServiceProcess.Start("node", BuiltBinaries.DotnetHost, [BuiltBinaries.Api], Path.GetDirectoryName(BuiltBinaries.Api)!, _environment);
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        using var http = Client(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"The node exited during start-up:{Environment.NewLine}{_process.RecentOutput()}");
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The node did not become healthy in time:{Environment.NewLine}{_process.RecentOutput()}");
-            await Task.Delay(200);
-        }
+        await _process.WaitForHealthAsync(Address, DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90)), _process.RecentOutput);
     }
 
     /// <summary>Stops the process gracefully (SIGTERM).</summary>
