@@ -4,6 +4,22 @@ namespace InMemoryDb.Grains;
 public static class Listing
 {
     /// <summary>
+    /// The index of the first item of <paramref name="sorted"/> that comes after a cursor, given each item's order against
+    /// it (<paramref name="compareToCursor"/>: positive when the item comes after): where a page after the cursor starts.
+    /// </summary>
+    public static int FirstAfter<T>(IReadOnlyList<T> sorted, Func<T, int> compareToCursor)
+    {
+        int low = 0, high = sorted.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (compareToCursor(sorted[middle]) <= 0) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
+
+    /// <summary>
     /// How many of <paramref name="items"/> a partition sends: all of them, or up to and including the one whose size
     /// passes <paramref name="maxBytes"/> (so the caller sees the overflow and refuses the page rather than cut it).
     /// </summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using InMemoryDb.Api.Http;
 using InMemoryDb.Api.Models;
@@ -50,23 +49,11 @@ public static class KeyValueApi
 
     private static async Task<IResult> ListAsync([FromQuery] string? limit, [FromQuery] string? after, HttpRequest request, IGrainFactory grains)
     {
-        int? pageSize = null;
-        if (limit is not null)
-        {
-            if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return Problems.BadRequest($"limit must be an integer between 1 and {KeyValueKeys.MaxPageSize}.");
-            }
-            pageSize = parsed;
-        }
-
+        if (Paging.TryLimit(limit, KeyValueKeys.MaxPageSize, out var pageSize) is { } problem) return problem;
         var outcome = await grains.GetGrain<IKeyValueStoreGrain>(0).ListAsync(after, pageSize);
         if (!outcome.Succeeded) return Problems.From(outcome);
         var page = outcome.Value!;
-        if (page.NextAfter is not null)
-        {
-            request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}?limit={pageSize}&after={Uri.EscapeDataString(page.NextAfter)}>; rel=\"next\"";
-        }
+        Paging.SetNext(request.HttpContext.Response, page.NextAfter is { } next && pageSize is { } size ? Paging.Next(request, size, next) : null);
         return TypedResults.Ok(new KeyValueListResponse(page.Entries.Select(e => new KeyValueItem(e.Key, e.Value)).ToArray()));
     }
 

@@ -133,9 +133,8 @@ public static class TablesApi
             return RecordResults.Pairs(table1, table2, page.Pairs, page.NextAfter is { } next ? Paging.Next(request, size, next) : null);
         }
 
-        var measured = await left.MeasureJoinAsync(table2, key);
+        var measured = await left.MeasureJoinAsync(table2, key, after);
         if (!measured.Succeeded) return Problems.From(measured);
-        if (after is not null && after.Split('/').Length != 2) return Problems.BadRequest("after must be the cursor a previous page named: {left id}/{right id}.");
         return RecordResults.Streamed(async cursor =>
         {
             var page = await left.JoinAsync(table2, key, cursor, Paging.StreamPageSize);

@@ -25,7 +25,6 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <inheritdoc />
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!registry.Enabled) return Task.FromResult(AuthenticateResult.NoResult());
         var key = Presented(Request);
         if (key is null) return Task.FromResult(AuthenticateResult.NoResult());
         if (registry.Find(key) is not { } found) return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));

@@ -16,19 +16,14 @@ public sealed class ScopeRequirement : IAuthorizationRequirement;
 
 /// <summary>
 /// Decides <see cref="ScopeRequirement"/>: the scope a request needs is its endpoint's <see cref="RequiredScopeAttribute"/>,
-/// or else read for GET/HEAD and write for other methods; with no keys configured every request passes (the open,
-/// loopback-only mode).
+/// or else read for GET/HEAD and write for other methods. Registered only when keys are configured: without them
+/// authorization does not run at all (the open, loopback-only mode).
 /// </summary>
-public sealed class ScopeAuthorizationHandler(ApiKeyRegistry registry) : AuthorizationHandler<ScopeRequirement>
+public sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequirement>
 {
     /// <inheritdoc />
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        if (!registry.Enabled)
-        {
-            context.Succeed(requirement);
-            return Task.CompletedTask;
-        }
         if (context.Resource is not HttpContext http) return Task.CompletedTask;
         var needed = http.GetEndpoint()?.Metadata.GetMetadata<RequiredScopeAttribute>()?.Scope ?? ApiScopes.ForMethod(http.Request.Method);
         var held = context.User.FindFirst(ApiScopes.ClaimType)?.Value;

@@ -26,10 +26,11 @@ public interface ITableGrain : IGrainWithStringKey
     Task<long> CountAsync();
 
     /// <summary>
-    /// How many pairs the join of <see cref="JoinAsync"/> has and their JSON size; <see cref="OutcomeKind.BadRequest"/> when
-    /// that whole answer would pass the response limit (or the field name is invalid).
+    /// How many pairs the join of <see cref="JoinAsync"/> has after the cursor <paramref name="after"/> and their JSON size;
+    /// <see cref="OutcomeKind.BadRequest"/> when that whole answer would pass the response limit (or the field name or the
+    /// cursor is invalid).
     /// </summary>
-    Task<Outcome<ResultSize>> MeasureJoinAsync(string rightTable, string key);
+    Task<Outcome<ResultSize>> MeasureJoinAsync(string rightTable, string key, string? after);
 
     /// <summary>
     /// Inner equi-join of this table (left) with <paramref name="rightTable"/> on <paramref name="key"/>: pairs where

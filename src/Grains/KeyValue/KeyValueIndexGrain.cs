@@ -64,19 +64,7 @@ public sealed partial class KeyValueIndexGrain(
     public Task<KeyValueIndexPage> PageAsync(string? after, int? limit, long maxBytes)
     {
         var sorted = _sorted ??= _values.Select(p => new KeyValueEntry(p.Key, p.Value)).OrderBy(e => e.Key, StringComparer.Ordinal).ToArray();
-        var start = 0;
-        if (after is not null)
-        {
-            // First index whose key is greater than 'after'.
-            int low = 0, high = sorted.Length;
-            while (low < high)
-            {
-                var middle = (low + high) >>> 1;
-                if (string.CompareOrdinal(sorted[middle].Key, after) <= 0) low = middle + 1;
-                else high = middle;
-            }
-            start = low;
-        }
+        var start = after is null ? 0 : Listing.FirstAfter(sorted, e => string.CompareOrdinal(e.Key, after));
         var count = Listing.CountWithin(sorted.AsSpan(start, Math.Min(limit ?? int.MaxValue, sorted.Length - start)), KeyValueStoreGrain.Size, maxBytes);
         return Task.FromResult(new KeyValueIndexPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length));
     }

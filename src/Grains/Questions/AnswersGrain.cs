@@ -43,18 +43,7 @@ public sealed class AnswersGrain(ResponseLimits limits) : Grain, IAnswersGrain
             cursor = new AnswerSnapshot(cursorQuestion, "", "", parts[0], cursorAttempt, false, default, 0);
         }
         var all = await ListAsync(usuario, questionId);
-        var start = 0;
-        if (cursor is not null)
-        {
-            int low = 0, high = all.Count;
-            while (low < high)
-            {
-                var middle = (low + high) >>> 1;
-                if (AnswerOrder.Instance.Compare(all[middle], cursor) <= 0) low = middle + 1;
-                else high = middle;
-            }
-            start = low;
-        }
+        var start = cursor is null ? 0 : Listing.FirstAfter(all, a => AnswerOrder.Instance.Compare(a, cursor));
         var page = Listing.Page(all, start, limit, Size, limits, "answers");
         if (!page.Succeeded) return page.As<AnswerPage>();
         var (items, more) = page.Value;

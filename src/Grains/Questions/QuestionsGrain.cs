@@ -32,7 +32,7 @@ public sealed class QuestionsGrain(ResponseLimits limits) : Grain, IQuestionsGra
     {
         if (limit is < 1 or > MaxPageSize) return Outcome<QuestionPage>.BadRequest($"limit must be between 1 and {MaxPageSize}.");
         var all = await ListAsync();
-        var start = after is { } last ? CountUpTo(all, last) : 0;
+        var start = after is { } last ? Listing.FirstAfter(all, q => q.QuestionId.CompareTo(last)) : 0;
         var page = Listing.Page(all, start, limit, Size, limits, "questions");
         if (!page.Succeeded) return page.As<QuestionPage>();
         var (items, more) = page.Value;
@@ -43,18 +43,6 @@ public sealed class QuestionsGrain(ResponseLimits limits) : Grain, IQuestionsGra
     public static long Size(QuestionSnapshot q)
         => ResponseLimits.Of(q.QuestionText) + ResponseLimits.Of(q.AlternativaA) + ResponseLimits.Of(q.AlternativaB) + ResponseLimits.Of(q.AlternativaC)
            + ResponseLimits.Of(q.AlternativaD) + ResponseLimits.Of(q.AlternativaCorreta) + ResponseLimits.Of(q.Dificuldade) + ResponseLimits.Of(q.Assunto) + 200;
-
-    private static int CountUpTo(IReadOnlyList<QuestionSnapshot> sorted, long last)
-    {
-        int low = 0, high = sorted.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (sorted[middle].QuestionId <= last) low = middle + 1;
-            else high = middle;
-        }
-        return low;
-    }
 
     /// <inheritdoc />
     public async Task<long> CountAsync()

@@ -74,11 +74,12 @@ public sealed partial class TableGrain(ResponseLimits limits) : Grain, ITableGra
     }
 
     /// <inheritdoc />
-    public async Task<Outcome<ResultSize>> MeasureJoinAsync(string rightTable, string key)
+    public async Task<Outcome<ResultSize>> MeasureJoinAsync(string rightTable, string key, string? after)
     {
+        if (ParseCursor(after, out var cursor) is { } cursorProblem) return cursorProblem.As<ResultSize>();
         var (plan, problem) = await PlanJoinAsync(rightTable, key);
         if (plan is null) return problem!.As<ResultSize>();
-        var size = plan.Measure();
+        var size = plan.Measure(cursor);
         return size.Bytes > limits.MaxResponseBytes ? Outcome<ResultSize>.BadRequest(limits.TooLarge(size, "pairs")) : Outcome<ResultSize>.Ok(size);
     }
 
@@ -86,24 +87,29 @@ public sealed partial class TableGrain(ResponseLimits limits) : Grain, ITableGra
     public async Task<Outcome<JoinPage>> JoinAsync(string rightTable, string key, string? after, int? limit)
     {
         if (limit is < 1 or > MaxPageSize) return Outcome<JoinPage>.BadRequest($"limit must be between 1 and {MaxPageSize}.");
-        (string Left, string Right)? cursor = null;
-        if (after is not null)
-        {
-            var slash = after.IndexOf('/');
-            if (slash <= 0 || slash == after.Length - 1 || after.IndexOf('/', slash + 1) >= 0)
-            {
-                return Outcome<JoinPage>.BadRequest("after must be the cursor a previous page named: {left id}/{right id}.");
-            }
-            cursor = (after[..slash], after[(slash + 1)..]);
-        }
+        if (ParseCursor(after, out var cursor) is { } cursorProblem) return cursorProblem.As<JoinPage>();
         var (plan, problem) = await PlanJoinAsync(rightTable, key);
         if (plan is null) return problem!.As<JoinPage>();
-        if (limit is null && plan.Measure() is var size && size.Bytes > limits.MaxResponseBytes)
+        if (limit is null && plan.Measure(cursor) is var size && size.Bytes > limits.MaxResponseBytes)
         {
             return Outcome<JoinPage>.BadRequest(limits.TooLarge(size, "pairs"));
         }
         var page = plan.Page(cursor, limit ?? int.MaxValue, limits.MaxResponseBytes);
         return page is null ? Outcome<JoinPage>.BadRequest(limits.PageTooLarge(limit ?? int.MaxValue, "pairs")) : Outcome<JoinPage>.Ok(page);
+    }
+
+    /// <summary>A join cursor (<see cref="JoinPage.NextAfter"/>: <c>{left id}/{right id}</c>, ids hold no '/'), or the problem.</summary>
+    private static Outcome<object>? ParseCursor(string? after, out (string Left, string Right)? cursor)
+    {
+        cursor = null;
+        if (after is null) return null;
+        var slash = after.IndexOf('/');
+        if (slash <= 0 || slash == after.Length - 1 || after.IndexOf('/', slash + 1) >= 0)
+        {
+            return Outcome<object>.BadRequest("after must be the cursor a previous page named: {left id}/{right id}.");
+        }
+        cursor = (after[..slash], after[(slash + 1)..]);
+        return null;
     }
 
     /// <summary>Both sides of a join, fetched from the partitions and hashed; or the problem (missing table, bad field).</summary>
@@ -172,14 +178,25 @@ public sealed partial class TableGrain(ResponseLimits limits) : Grain, ITableGra
             }
         }
 
-        /// <summary>The number of pairs and their JSON size, without building them.</summary>
-        public ResultSize Measure()
+        /// <summary>The number of pairs after <paramref name="cursor"/> and their JSON size, without building them.</summary>
+        public ResultSize Measure((string Left, string Right)? cursor)
         {
             var groups = new Dictionary<string, (int Count, long Bytes)>(StringComparer.Ordinal);
             long pairs = 0, bytes = 0;
-            foreach (var (joinKey, record) in _left)
+            for (var i = Start(cursor); i < _left.Length; i++)
             {
+                var (joinKey, record) = _left[i];
                 if (!_single.ContainsKey(joinKey)) continue;
+                if (cursor is { } at && record.Id == at.Left)
+                {
+                    // The cursor's own left record: only its pairs after the cursor's right record remain.
+                    foreach (var match in MatchesAfter(joinKey, at.Right))
+                    {
+                        pairs++;
+                        bytes += ResponseLimits.Of(record) + _nameBytes + 12 + ResponseLimits.Of(match);
+                    }
+                    continue;
+                }
                 ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, joinKey, out var known);
                 if (!known)
                 {
@@ -195,29 +212,15 @@ public sealed partial class TableGrain(ResponseLimits limits) : Grain, ITableGra
         /// <summary>Up to <paramref name="limit"/> pairs after <paramref name="cursor"/>; null when they would pass <paramref name="maxBytes"/>.</summary>
         public JoinPage? Page((string Left, string Right)? cursor, int limit, long maxBytes)
         {
-            var start = 0;
-            if (cursor is { } at)
-            {
-                int low = 0, high = _left.Length;
-                while (low < high)
-                {
-                    var middle = (low + high) >>> 1;
-                    if (string.CompareOrdinal(_left[middle].Record.Id, at.Left) < 0) low = middle + 1;
-                    else high = middle;
-                }
-                start = low;
-            }
-
             var pairs = new List<JoinPair>(Math.Min(limit, 1024));
             long bytes = 0;
-            for (var i = start; i < _left.Length; i++)
+            for (var i = Start(cursor); i < _left.Length; i++)
             {
                 var (joinKey, record) = _left[i];
                 if (!_single.ContainsKey(joinKey)) continue;
-                var skipThrough = cursor is { } c && record.Id == c.Left ? c.Right : null;
-                foreach (var match in Matches(joinKey))
+                var matches = cursor is { } at && record.Id == at.Left ? MatchesAfter(joinKey, at.Right) : Matches(joinKey);
+                foreach (var match in matches)
                 {
-                    if (skipThrough is not null && string.CompareOrdinal(match.Id, skipThrough) <= 0) continue;
                     if (pairs.Count == limit)
                     {
                         var last = pairs[^1];
@@ -230,6 +233,13 @@ public sealed partial class TableGrain(ResponseLimits limits) : Grain, ITableGra
             }
             return new JoinPage(pairs, null);
         }
+
+        /// <summary>The index of the cursor's left record, or of the first left record after it when it is gone.</summary>
+        private int Start((string Left, string Right)? cursor)
+            => cursor is { } at ? Listing.FirstAfter(_left, k => string.CompareOrdinal(k.Record.Id, at.Left) >= 0 ? 1 : -1) : 0;
+
+        private IEnumerable<RecordSnapshot> MatchesAfter(string joinKey, string rightId)
+            => Matches(joinKey).Where(match => string.CompareOrdinal(match.Id, rightId) > 0);
 
         private IReadOnlyList<RecordSnapshot> Matches(string joinKey)
             => _several is not null && _several.TryGetValue(joinKey, out var several) ? several

@@ -118,17 +118,7 @@ public sealed partial class TablePartitionGrain(
 
     /// <summary>The index of the first record whose id is greater than <paramref name="after"/>.</summary>
     private static int Start(RecordSnapshot[] sorted, string? after)
-    {
-        if (after is null) return 0;
-        int low = 0, high = sorted.Length;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (string.CompareOrdinal(sorted[middle].Id, after) <= 0) low = middle + 1;
-            else high = middle;
-        }
-        return low;
-    }
+        => after is null ? 0 : Listing.FirstAfter(sorted, r => string.CompareOrdinal(r.Id, after));
 
     /// <inheritdoc />
     public Task<JoinSide> JoinSideAsync(string field, bool idWhenMissing)

@@ -75,6 +75,12 @@ public sealed class LimitsApiTests
         }
         var expected = Enumerable.Range(0, 30).SelectMany(a => Enumerable.Range(0, 30).Select(b => $"a{a:D2}/b{b:D2}"));
         Assert.Equal(expected, pairs);
+
+        // The rest after a cursor fits, and is answered whole; a cursor that is none is refused before anything is sent.
+        var tail = await client.GetAsync($"/api/v1/join/{left}/{right}/k?after=a28/b27");
+        Assert.Equal(HttpStatusCode.OK, tail.StatusCode);
+        Assert.Equal(expected.Skip(28 * 30 + 28), (await tail.JsonAsync()).AsArray().Select(p => $"{p![left]!["id"]}/{p[right]!["id"]}"));
+        await (await client.GetAsync($"/api/v1/join/{left}/{right}/k?after=a28")).AssertProblemAsync(400);
     }
 
     [Fact]
