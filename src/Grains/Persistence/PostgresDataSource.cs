@@ -9,7 +9,7 @@ public static class PostgresDataSource
     /// The pool size when the connection string sets none (Npgsql's own default is 100). Each connection is a
     /// PostgreSQL backend process mapping the server's shared buffers; on a small server more backends only add
     /// processes to schedule and page mappings to scan: at 1,000 durable PUTs/s on the 2-core test VM, PUT p99 was
-    /// 80-117 ms with 32, 56 ms with 12 and 46 ms with 6 (README, "Benchmarks"). A silo waits for a free connection
+    /// 80-117 ms with 32, 56 ms with 12 and 46 ms with 6 (docs/benchmarks/README.md). A silo waits for a free connection
     /// instead; set <c>Maximum Pool Size</c> for a larger server.
     /// </summary>
     public const int DefaultMaxPoolSize = 8;

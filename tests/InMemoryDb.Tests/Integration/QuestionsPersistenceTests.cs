@@ -82,7 +82,7 @@ public sealed class QuestionsPersistenceTests
             Assert.Equal("""{"message":"12 answers deleted"}""", (await (await client.DeleteAsync("/answers")).JsonAsync()).ToJsonString());
             var after = await Eventually.Poll(() => EventsAsync(client), e => e.Length == 21);
             Assert.Equal(before.Select(e => e.ToJsonString()), after.Take(18).Select(e => e.ToJsonString()));
-            // Three entities' events: the log keeps each entity's order, not the order across entities (README, "Event log").
+            // Three entities' events: the log keeps each entity's order, not the order across entities (docs/api.md, "Event log").
             Assert.Equal(["create_question", "delete_answers", "delete_questions"], after.Skip(18).Select(e => (string)e["method"]!).Order(StringComparer.Ordinal));
         }
 
