@@ -10,7 +10,7 @@ namespace InMemoryDb.Events;
 /// <param name="ContentJson">The change as a JSON value (never holds a password or its hash).</param>
 /// <param name="Timestamp">When the change was applied.</param>
 /// <param name="CorrelationId">The correlation id of the request that caused it.</param>
-/// <param name="Source">The id of the grain that emitted it (it keeps the event in its outbox until it is logged).</param>
+/// <param name="Source">The id of the grain that emitted it (it wrote the event with its state, in one transaction).</param>
 [GenerateSerializer, Immutable, Alias("inmemorydb.event")]
 public sealed record EventEnvelope(
     [property: Id(0)] Guid EventId,

@@ -12,6 +12,13 @@ public sealed class InMemoryEventLogStore : IEventLogStore
     /// <inheritdoc />
     public Task AppendAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken = default)
     {
+        Append(events);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Appends the events in order, skipping ids already logged; positions are 1, 2, 3… in append order.</summary>
+    public void Append(IReadOnlyList<EventEnvelope> events)
+    {
         lock (_gate)
         {
             foreach (var e in events)
@@ -21,16 +28,6 @@ public sealed class InMemoryEventLogStore : IEventLogStore
                     _events.Add(new LoggedEvent(_events.Count + 1, e));
                 }
             }
-        }
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlySet<Guid>> MissingAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            return Task.FromResult<IReadOnlySet<Guid>>(eventIds.Where(id => !_ids.Contains(id)).ToHashSet());
         }
     }
 

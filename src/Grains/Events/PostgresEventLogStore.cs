@@ -6,21 +6,18 @@ using Orleans.Configuration;
 namespace InMemoryDb.Grains.Events;
 
 /// <summary>
-/// The event log in PostgreSQL's <c>event_log</c> table. Appends are batched, de-duplicated by event id
-/// (<c>ON CONFLICT DO NOTHING</c>) and serialized by an advisory lock, so positions grow in commit order and
-/// a reader paging with <c>after</c> never skips an event that commits late.
+/// The event log in PostgreSQL's <c>event_log</c> table. Grains' events are inserted with their state by the grain
+/// storage (<see cref="Persistence.PostgresGroupCommit"/>); <see cref="AppendAsync"/> is for events logged on their own
+/// (the start-up migration of earlier outboxes, tools). Readers see only positions below the visibility horizon
+/// (<see cref="EventPositions"/>), so paging by position never skips an event that commits later.
 /// </summary>
 public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<ClusterOptions> cluster) : IEventLogStore
 {
-    private const long AppendLockId = 0x1A2B_3C4D_0002;
-
-    // One statement (one round trip, its own transaction): the lock is taken before any row is inserted.
+    // One statement per transaction of at most EventPositions.MaxPerTransaction events.
     private static readonly string InsertSql = $"""
-        WITH appender AS MATERIALIZED (SELECT pg_advisory_xact_lock({AppendLockId}))
-        INSERT INTO event_log (service_id, event_id, method, entity, key, content, correlation_id, source, created_at)
-        SELECT $1, e.id, e.method, e.entity, e.key, e.content::jsonb, e.correlation_id, e.source, e.created_at
-          FROM appender,
-               unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+        INSERT INTO event_log (position, service_id, event_id, method, entity, key, content, correlation_id, source, created_at)
+        SELECT {EventPositions.PositionSql("e.ord - 1")}, $1, e.id, e.method, e.entity, e.key, e.content::jsonb, e.correlation_id, e.source, e.created_at
+          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
                WITH ORDINALITY AS e(id, method, entity, key, content, correlation_id, source, created_at, ord)
          ORDER BY e.ord
         ON CONFLICT (event_id) DO NOTHING
@@ -31,47 +28,32 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
     /// <inheritdoc />
     public async Task AppendAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken = default)
     {
-        if (events.Count == 0) return;
-        await using (var insert = dataSource.CreateCommand(InsertSql))
+        foreach (var chunk in events.Chunk(EventPositions.MaxPerTransaction))
         {
+            await using var insert = dataSource.CreateCommand(InsertSql);
             insert.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
-            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EventId).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Method).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Entity).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Key).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.ContentJson).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.CorrelationId).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Source).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.EventId).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Method).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Entity).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Key).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.ContentJson).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.CorrelationId).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Source).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlySet<Guid>> MissingAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken = default)
-    {
-        var missing = eventIds.ToHashSet();
-        if (missing.Count == 0) return missing;
-        await using var command = dataSource.CreateCommand("SELECT event_id FROM event_log WHERE event_id = ANY($1)");
-        command.Parameters.Add(new NpgsqlParameter { Value = missing.ToArray() });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            missing.Remove(reader.GetGuid(0));
-        }
-        return missing;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, long maxBytes = long.MaxValue, CancellationToken cancellationToken = default)
     {
         // The byte budget is applied by the server (a running sum), so rows past it never travel.
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT position, event_id, method, entity, key, content, created_at, correlation_id, source
               FROM (SELECT position, event_id, method, entity, key, content::text AS content, created_at, correlation_id, source,
                            sum(octet_length(content::text)) OVER (ORDER BY position) AS running, row_number() OVER (ORDER BY position) AS n
                       FROM event_log
-                     WHERE service_id = $1 AND position > $2
+                     WHERE service_id = $1 AND position > $2 AND position < {EventPositions.HorizonSql}
                      ORDER BY position
                      LIMIT $3) page
              WHERE running <= $4 OR n = 1
@@ -97,9 +79,11 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
     /// <inheritdoc />
     public async Task<EventRange> MeasureAsync(long after, int limit, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT count(*)::int, coalesce(sum(octet_length(content::text)), 0)::bigint, coalesce(max(position), $2)
-              FROM (SELECT position, content FROM event_log WHERE service_id = $1 AND position > $2 ORDER BY position LIMIT $3) page
+              FROM (SELECT position, content FROM event_log
+                     WHERE service_id = $1 AND position > $2 AND position < {EventPositions.HorizonSql}
+                     ORDER BY position LIMIT $3) page
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = after });

@@ -8,12 +8,11 @@ namespace InMemoryDb.Grains.KeyValue;
 /// One in-memory partition of the key-value store, the index every listing reads. Key grains apply each
 /// acknowledged change here before they answer, so listings are exact. On activation (first use, after a restart,
 /// or on another silo after its silo died) it reloads its keys straight from grain storage, the source of truth,
-/// and logs any event still waiting in a stored outbox.
+/// and so does it after a silo died (<see cref="ReconcileAsync"/>): a key grain there may have committed and died before it applied here.
 /// </summary>
 [KeepAlive]
 public sealed partial class KeyValueIndexGrain(
     IGrainStateScanner scanner,
-    IEventLogStore eventLog,
     ILogger<KeyValueIndexGrain> logger) : Grain, IKeyValueIndexGrain
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
@@ -30,16 +29,12 @@ public sealed partial class KeyValueIndexGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var pending = new List<EventEnvelope>();
         await foreach (var (_, stored) in scanner.ScanAsync<KeyValueState>(KeyValueGrain.StateName, KeyValueKeys.Scope, Partition, cancellationToken))
         {
             if (stored.Key.Length == 0) continue;
             _versions[stored.Key] = stored.Version;
             if (stored.Exists && stored.Value is { } value) _values[stored.Key] = value;
-            pending.AddRange(stored.Outbox);
         }
-        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, pending, cancellationToken);
-        if (recovered > 0) LogRecoveredEvents(logger, recovered, Partition);
         LogRebuilt(logger, Partition, _values.Count, watch.ElapsedMilliseconds);
     }
 
@@ -76,20 +71,13 @@ public sealed partial class KeyValueIndexGrain(
     public async Task ReconcileAsync(string deadSilo)
     {
         if (!_recoveredAfter.Add(deadSilo)) return;
-        var pending = new List<EventEnvelope>();
         await foreach (var (_, stored) in scanner.ScanAsync<KeyValueState>(KeyValueGrain.StateName, KeyValueKeys.Scope, Partition))
         {
             if (stored.Key.Length == 0) continue;
             await ApplyAsync(stored.Key, stored.Version, stored.Exists ? stored.Value : null);
-            pending.AddRange(stored.Outbox);
         }
-        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, pending, CancellationToken.None);
-        if (recovered > 0) LogRecoveredEvents(logger, recovered, Partition);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Key-value partition {Partition} loaded {Count} keys from storage in {Elapsed} ms")]
     private static partial void LogRebuilt(ILogger logger, int partition, int count, long elapsed);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Logged {Count} events that key-value partition {Partition} found in stored outboxes and not yet in the event log")]
-    private static partial void LogRecoveredEvents(ILogger logger, int count, int partition);
 }

@@ -2,9 +2,9 @@ namespace InMemoryDb.Grains.KeyValue;
 
 /// <summary>
 /// The persisted state of a <see cref="KeyValueGrain"/>: the winning operation so far (a value, or a tombstone
-/// when <see cref="Exists"/> is false), its timestamp, and the events not yet confirmed as logged.
+/// when <see cref="Exists"/> is false), its timestamp.
 /// </summary>
-public sealed class KeyValueState
+public sealed class KeyValueState : Persistence.EntityState
 {
     /// <summary>The key as the client wrote it.</summary>
     public string Key { get; set; } = "";
@@ -20,7 +20,4 @@ public sealed class KeyValueState
 
     /// <summary>How many operations were applied; grows by one with each, so index partitions can drop stale updates.</summary>
     public long Version { get; set; }
-
-    /// <summary>Events not yet confirmed as stored in the event log.</summary>
-    public List<EventEnvelope> Outbox { get; set; } = [];
 }

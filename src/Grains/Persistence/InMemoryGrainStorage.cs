@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using InMemoryDb.Grains.Events;
 using Orleans.Storage;
 
 namespace InMemoryDb.Grains.Persistence;
@@ -8,9 +9,11 @@ namespace InMemoryDb.Grains.Persistence;
 /// Grain storage for the embedded default: states live in this process only, serialized exactly as they
 /// would be in PostgreSQL and checked by version like the ADO.NET provider does, and they can be scanned
 /// (<see cref="IGrainStateScanner"/>) so index partitions rebuild the same way in both modes.
+/// A state's events (<see cref="EntityState.Events"/>) are appended to the embedded event log under the same lock as
+/// the state is stored, so both happen or neither, as in PostgreSQL.
 /// Single-silo only: a second silo would not see these states.
 /// </summary>
-public sealed class InMemoryGrainStorage : IGrainStorage, IGrainStateScanner
+public sealed class InMemoryGrainStorage(InMemoryEventLogStore eventLog) : IGrainStorage, IGrainStateScanner
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string StateName, string Key), (byte[] Payload, int Version)> _rows = [];
@@ -57,6 +60,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IGrainStateScanner
             }
             version = exists ? row.Version + 1 : 1;
             _rows[key] = (payload, version);
+            if (grainState.State is EntityState { Events.Length: > 0 } entity) eventLog.Append(entity.Events);
         }
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;

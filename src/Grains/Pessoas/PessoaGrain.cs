@@ -1,4 +1,3 @@
-using InMemoryDb.Grains.Events;
 using InMemoryDb.Grains.Persistence;
 using InMemoryDb.Pessoas;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,38 +8,27 @@ namespace InMemoryDb.Grains.Pessoas;
 /// <summary>
 /// One person, keyed <c>pessoas/{id}</c>, where the id is derived from the apelido (<see cref="PessoaIds"/>): this
 /// grain is the one place that decides whether its apelido is taken. Creating is one durable write that carries
-/// the creation event (outbox); the write is an insert (no stored version), so the database refuses it if the row
-/// already exists — the apelido was taken in an earlier life of the grain — and a new activation needs no read
-/// before it creates. Requests are handled one at a time, so of two concurrent creates with one apelido exactly
-/// one wins. The person is then added to its index partition (so the count is exact when the 201 is sent) and
-/// the event is published while the answer goes back.
+/// the creation event (entity kernel, <see cref="EntityGrain{TState}"/>); the write is an insert (no stored version),
+/// so the database refuses it if the row already exists — the apelido was taken in an earlier life of the grain —
+/// and a new activation needs no read before it creates. Requests are handled one at a time, so of two concurrent
+/// creates with one apelido exactly one wins. The person is added to its index partition before the 201, so the
+/// count is exact when it is sent.
 /// </summary>
-/// <remarks>
-/// A person never changes after its creation, so its stored outbox is not rewritten once the event log confirms
-/// the event (that would be a second write per person). The stored event is harmless: events are de-duplicated
-/// by id wherever they are seen again (the partition checks stored events against the log when it rebuilds;
-/// a person loaded from storage publishes it again and the log writer skips it).
-/// </remarks>
 [Orleans.Placement.PreferLocalPlacement] // created by the caller's silo (the front door is a local stateless worker): no extra network hop
-public sealed partial class PessoaGrain : Grain, IPessoaGrain, IEventSourceGrain
+public sealed class PessoaGrain : EntityGrain<PessoaState>, IPessoaGrain
 {
     /// <summary>The storage name of person states (unique among grain classes).</summary>
     public const string StateName = "pessoa";
 
-    private readonly StoredState<PessoaState> _state;
-    private readonly ILogger<PessoaGrain> _logger;
     private readonly string _id;
-    private readonly EventOutbox _outbox;
     private Pessoa? _pessoa;
 
     /// <summary>Creates the grain; its state is read from <see cref="ProviderNames.Storage"/> only when a read needs it.</summary>
     public PessoaGrain([FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage, ILogger<PessoaGrain> logger)
+        : base(storage, StateName, logger)
     {
-        _state = new StoredState<PessoaState>(storage, StateName, this.GetGrainId());
-        _logger = logger;
         var key = this.GetPrimaryKeyString();
         _id = key.StartsWith(PessoaKeys.Scope + "/", StringComparison.Ordinal) ? key[(PessoaKeys.Scope.Length + 1)..] : "";
-        _outbox = new EventOutbox(this, () => _state.State.Outbox, logger);
     }
 
     /// <inheritdoc />
@@ -54,67 +42,43 @@ public sealed partial class PessoaGrain : Grain, IPessoaGrain, IEventSourceGrain
         }
 
         // No read first: if this apelido's row exists (an earlier life of the grain), the insert below is refused.
-        _state.AssumeNew();
+        if (!IsLoaded) AssumeNew();
+        else if (RecordExists) return Taken();
         var now = DateTimeOffset.UtcNow;
         var pessoa = new Pessoa(_id, nova.Apelido!, nova.Nome!, nova.Nascimento!, nova.Stack);
-        var item = _outbox.NewEvent(PessoaEvents.Created, PessoaKeys.Scope, _id, PessoaJson.ToJson(pessoa), now);
-        var previous = _state.State;
-        _state.State = new PessoaState
-        {
-            Apelido = pessoa.Apelido,
-            Nome = pessoa.Nome,
-            Nascimento = pessoa.Nascimento,
-            Stack = pessoa.Stack,
-            CreatedAt = now,
-            Outbox = [.. previous.Outbox, item],
-        };
+        var item = NewEvent(PessoaEvents.Created, PessoaKeys.Scope, _id, PessoaJson.ToJson(pessoa), now);
         try
         {
-            await _state.WriteAsync();
+            await CommitAsync(new PessoaState
+            {
+                Apelido = pessoa.Apelido,
+                Nome = pessoa.Nome,
+                Nascimento = pessoa.Nascimento,
+                Stack = pessoa.Stack,
+                CreatedAt = now,
+            }, item);
         }
         catch (InconsistentStateException)
         {
             // The row exists: this apelido was taken before this activation (before a restart, or by an
             // activation on another silo). Load the stored person so reads see it.
-            _state.State = previous;
-            _state.Forget();
             await LoadAsync();
             return Taken();
         }
-        catch (Exception e)
+        catch (Exception) when (IsLoaded && _pessoa is not null)
         {
-            // The insert may have been applied: the stored state decides (see WriteReadBack).
-            var fate = await WriteReadBack.ResolveAsync(this, _state.ReloadAsync, () => _outbox.Holds(item), FollowThroughAsync, _logger, e);
-            if (fate == WriteFate.NotWritten && _state.RecordExists && ToPessoa(_id, _state.State) is { } stored)
-            {
-                // Not ours: another activation stored this apelido's person meanwhile.
-                _pessoa = stored;
-                return Taken();
-            }
-            if (fate != WriteFate.Written) throw;
+            // The write's fate was unknown and reading back found another activation's person under this apelido.
+            return Taken();
         }
-
-        _outbox.OnStateWritten();
-        _pessoa = pessoa;
-        await IndexAsync(pessoa);
-        // The event is durable in the outbox already: publish it without holding up the answer (PublishAsync
-        // handles its own failures; the outbox's timer publishes again until the log confirms the event).
-        _ = _outbox.PublishAsync([item]);
         return Outcome<Pessoa>.Created(pessoa);
     }
 
     /// <inheritdoc />
     public async Task<Pessoa?> GetAsync()
     {
-        if (!_state.IsLoaded) await LoadAsync();
+        await LoadAsync();
+        if (_pessoa is null) DeactivateOnIdle(); // nobody here (a read of an unknown id): free the memory once idle
         return _pessoa;
-    }
-
-    /// <inheritdoc />
-    public Task ConfirmEventsAsync(Guid[] eventIds)
-    {
-        _outbox.Confirm(eventIds);
-        return Task.CompletedTask;
     }
 
     /// <summary>The person a stored state describes, or null when it describes none.</summary>
@@ -123,56 +87,12 @@ public sealed partial class PessoaGrain : Grain, IPessoaGrain, IEventSourceGrain
             ? new Pessoa(id, apelido, nome, nascimento, state.Stack)
             : null;
 
-    private async Task LoadAsync()
-    {
-        await _state.LoadAsync();
-        _pessoa = _state.RecordExists ? ToPessoa(_id, _state.State) : null;
-        if (_pessoa is null)
-        {
-            // Nobody here (a read of an unknown id): free the memory once idle.
-            DeactivateOnIdle();
-            return;
-        }
-        await _outbox.PublishPendingAsync();
-    }
+    /// <inheritdoc />
+    protected override void OnStateChanged() => _pessoa = IsLoaded && RecordExists ? ToPessoa(_id, State) : null;
 
-    /// <summary>After a create's fate became known late: if the person is stored, what an acknowledged create does.</summary>
-    private async Task FollowThroughAsync()
-    {
-        _pessoa = _state.RecordExists ? ToPessoa(_id, _state.State) : null;
-        if (_pessoa is null) return;
-        await Task.WhenAll(IndexAsync(_pessoa), _outbox.PublishPendingAsync());
-    }
-
-    private async Task IndexAsync(Pessoa pessoa)
-    {
-        var partition = GrainFactory.GetGrain<IPessoaIndexGrain>(Partitioning.Of(_id));
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await partition.AddAsync(pessoa);
-                return;
-            }
-            catch (Exception e) when (attempt < 3)
-            {
-                LogIndexRetry(_logger, e, _id, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt));
-            }
-            catch (Exception e)
-            {
-                // The person is durable; the partition reloads it from storage when it is next activated.
-                LogIndexFailed(_logger, e, _id);
-                return;
-            }
-        }
-    }
+    /// <inheritdoc />
+    protected override Task ProjectAsync()
+        => _pessoa is { } pessoa ? GrainFactory.GetGrain<IPessoaIndexGrain>(Partitioning.Of(_id)).AddAsync(pessoa) : Task.CompletedTask;
 
     private static Outcome<Pessoa> Taken() => Outcome<Pessoa>.Invalid("apelido", "is already taken");
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Index partition did not take person {Id} (attempt {Attempt}); retrying")]
-    private static partial void LogIndexRetry(ILogger logger, Exception exception, string id, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Index partition did not take person {Id}; it will reload it from storage")]
-    private static partial void LogIndexFailed(ILogger logger, Exception exception, string id);
 }

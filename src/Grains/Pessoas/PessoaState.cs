@@ -1,7 +1,7 @@
 namespace InMemoryDb.Grains.Pessoas;
 
 /// <summary>The persisted state of a <see cref="PessoaGrain"/> (a row exists only once the person was created).</summary>
-public sealed class PessoaState
+public sealed class PessoaState : Persistence.EntityState
 {
     /// <summary>Nickname (unique: the grain key derives from it).</summary>
     public string? Apelido { get; set; }
@@ -17,7 +17,4 @@ public sealed class PessoaState
 
     /// <summary>When the person was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
-
-    /// <summary>The creation event, written with the person (see <see cref="PessoaGrain"/> on why it stays).</summary>
-    public List<EventEnvelope> Outbox { get; set; } = [];
 }

@@ -10,8 +10,8 @@ namespace InMemoryDb.Grains.Questions;
 /// by user and by question so filters and scores read only the matching attempts.
 /// </summary>
 [KeepAlive]
-public sealed class AnswerPartitionGrain(IGrainStateScanner scanner, IEventLogStore eventLog, ILogger<AnswerPartitionGrain> logger)
-    : IndexPartitionGrain<AnswerSnapshot>(eventLog, logger), IAnswerPartitionGrain
+public sealed class AnswerPartitionGrain(IGrainStateScanner scanner, ILogger<AnswerPartitionGrain> logger)
+    : IndexPartitionGrain<AnswerSnapshot>(logger), IAnswerPartitionGrain
 {
     private readonly Dictionary<string, Dictionary<string, AnswerSnapshot>> _byUser = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Dictionary<string, AnswerSnapshot>> _byQuestion = [];
@@ -59,7 +59,7 @@ public sealed class AnswerPartitionGrain(IGrainStateScanner scanner, IEventLogSt
     {
         await foreach (var (key, state) in scanner.ScanAsync<AnswerState>(AnswerAttemptGrain.StateName, Scope, partition, cancellationToken))
         {
-            yield return new StoredEntity<AnswerSnapshot>(key, state.Version, state.Exists, state.Answer?.ToSnapshot(state.Version), state.DeletedBy, state.Outbox);
+            yield return new StoredEntity<AnswerSnapshot>(key, state.Version, state.Exists, state.Answer?.ToSnapshot(state.Version), state.DeletedBy);
         }
     }
 

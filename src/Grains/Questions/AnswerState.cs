@@ -4,7 +4,7 @@ namespace InMemoryDb.Grains.Questions;
 /// The persisted state of an <see cref="AnswerAttemptGrain"/>. A deleted attempt keeps a tombstone (version, content,
 /// and the bulk delete that removed it).
 /// </summary>
-public sealed class AnswerState
+public sealed class AnswerState : Persistence.EntityState
 {
     /// <summary>False before creation and after deletion.</summary>
     public bool Exists { get; set; }
@@ -17,7 +17,4 @@ public sealed class AnswerState
 
     /// <summary>The bulk delete (<see cref="BulkDeleteGrain"/> operation id) that deleted the attempt.</summary>
     public Guid? DeletedBy { get; set; }
-
-    /// <summary>Events not yet confirmed as stored in the event log.</summary>
-    public List<EventEnvelope> Outbox { get; set; } = [];
 }

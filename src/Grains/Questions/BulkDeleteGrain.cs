@@ -1,5 +1,5 @@
-using System.Text.Json;
-using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using InMemoryDb.Questions;
 using Orleans.Storage;
 
@@ -11,15 +11,14 @@ namespace InMemoryDb.Grains.Questions;
 /// <item>records the operation id durably (so a crash in the middle is finished later, not forgotten);</item>
 /// <item>has every index partition delete, in batches, the entities it held when the operation reached it — each
 /// entity grain writes a tombstone naming the operation, and no event of its own;</item>
-/// <item>writes one event listing every deleted entity to its outbox in the same state write that closes the
-/// operation, then publishes it.</item>
+/// <item>writes one event listing every deleted entity with the state write that closes the operation (entity kernel).</item>
 /// </list>
 /// An interrupted operation is resumed at start-up (and before the next bulk delete): partitions report again what it
 /// had deleted (from memory, or from the tombstones in storage), so its one event lists every entity it deleted.
 /// </summary>
 public sealed partial class BulkDeleteGrain(
-    [PersistentState(BulkDeleteGrain.StateName, ProviderNames.Storage)] IPersistentState<BulkDeleteState> state,
-    ILogger<BulkDeleteGrain> logger) : Grain, IBulkDeleteGrain, IEventSourceGrain
+    [FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage,
+    ILogger<BulkDeleteGrain> logger) : EntityGrain<BulkDeleteState>(storage, StateName, logger), IBulkDeleteGrain
 {
     /// <summary>The storage name of bulk-delete states (unique among grain classes).</summary>
     public const string StateName = "bulk-delete";
@@ -28,20 +27,14 @@ public sealed partial class BulkDeleteGrain(
     public const int BatchSize = 256;
 
     private string _scope = "";
-    private EventOutbox _outbox = null!;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _scope = this.GetPrimaryKeyString();
         if (_scope is not (QuestionKeys.Questions or QuestionKeys.Answers)) throw new ArgumentException($"No bulk delete for '{_scope}'.");
-        _outbox = new EventOutbox(this, () => state.State.Outbox, logger);
-        return _outbox.PublishPendingAsync();
+        return LoadAsync();
     }
-
-    /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-        => _outbox.DropConfirmedAsync(reason, state.RecordExists, () => state.WriteStateAsync(cancellationToken));
 
     /// <inheritdoc />
     public async Task<int> DeleteAllAsync()
@@ -55,7 +48,8 @@ public sealed partial class BulkDeleteGrain(
     /// <inheritdoc />
     public async Task ResumeAsync()
     {
-        if (state.State.Pending is { } interrupted)
+        await LoadAsync();
+        if (State.Pending is { } interrupted)
         {
             var count = await RunAsync(interrupted);
             LogResumed(logger, _scope, interrupted, count);
@@ -63,13 +57,10 @@ public sealed partial class BulkDeleteGrain(
     }
 
     /// <inheritdoc />
-    public Task<Guid?> PendingAsync() => Task.FromResult(state.State.Pending);
-
-    /// <inheritdoc />
-    public Task ConfirmEventsAsync(Guid[] eventIds)
+    public async Task<Guid?> PendingAsync()
     {
-        _outbox.Confirm(eventIds);
-        return Task.CompletedTask;
+        await LoadAsync();
+        return State.Pending;
     }
 
     private Task<int> RunAsync(Guid operation) => _scope == QuestionKeys.Questions
@@ -94,37 +85,21 @@ public sealed partial class BulkDeleteGrain(
         }));
         var all = perPartition.SelectMany(d => d).ToList();
 
-        var item = _outbox.NewEvent(method, _scope, operation.ToString(), content(all), DateTimeOffset.UtcNow);
-        if (state.State.PendingCorrelationId is { } correlation) item = item with { CorrelationId = correlation };
-        await WriteAsync(s =>
-        {
-            s.Pending = null;
-            s.PendingCorrelationId = null;
-            s.Outbox = [.. s.Outbox, item];
-        });
+        var item = NewEvent(method, _scope, operation.ToString(), content(all), DateTimeOffset.UtcNow);
+        if (State.PendingCorrelationId is { } correlation) item = item with { CorrelationId = correlation };
+        await WriteAsync(s => (s.Pending, s.PendingCorrelationId) = (null, null), item);
         foreach (var key in IndexPartitions.All(_scope))
         {
             _ = partition(key).ForgetAsync(operation);
         }
-        await _outbox.PublishAsync([item]);
         return all.Count;
     }
 
-    private async Task WriteAsync(Action<BulkDeleteState> change)
+    private Task WriteAsync(Action<BulkDeleteState> change, params EventEnvelope[] events)
     {
-        var previous = JsonSerializer.SerializeToUtf8Bytes(state.State, Persistence.JsonGrainStateSerializer.Options);
-        change(state.State);
-        try
-        {
-            await state.WriteStateAsync();
-            _outbox.OnStateWritten();
-        }
-        catch (Exception e)
-        {
-            state.State = Persistence.JsonGrainStateSerializer.Deserialize<BulkDeleteState>(previous);
-            if (e is InconsistentStateException) DeactivateOnIdle();
-            throw;
-        }
+        var next = new BulkDeleteState { Pending = State.Pending, PendingCorrelationId = State.PendingCorrelationId };
+        change(next);
+        return CommitAsync(next, events);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Finished the bulk delete {Operation} of {Scope} that a crash had interrupted ({Count} deleted)")]

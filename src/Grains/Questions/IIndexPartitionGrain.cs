@@ -30,7 +30,7 @@ public interface IIndexPartitionGrain<T> : IGrainWithStringKey
     /// <summary>
     /// After silo <paramref name="deadSilo"/> died (once per dead silo): applies every stored change the partition
     /// has not seen (an entity grain on the dead silo may have written its state and died before telling the
-    /// partition), and logs the stored-outbox events the log lacks.
+    /// partition). Its events need nothing: they were logged with the state.
     /// </summary>
     Task ReconcileAsync(string deadSilo);
 }

@@ -5,11 +5,10 @@ namespace InMemoryDb.Grains.Questions;
 
 /// <summary>
 /// The common part of the question and answer index partitions (see <see cref="IIndexPartitionGrain{T}"/>).
-/// On activation it reloads its entities straight from grain storage (the source of truth), logs any event still
-/// waiting in a stored outbox, and recovers what an interrupted bulk delete had already deleted. Entity grains
+/// On activation it reloads its entities straight from grain storage (the source of truth) and recovers what an interrupted bulk delete had already deleted. Entity grains
 /// apply each acknowledged change here before they answer, so listings and counts are exact.
 /// </summary>
-public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, ILogger logger) : Grain
+public abstract partial class IndexPartitionGrain<T>(ILogger logger) : Grain
     where T : class
 {
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
@@ -49,7 +48,6 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
         var partition = int.Parse(key.AsSpan(key.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
         var watch = Stopwatch.StartNew();
         var pending = await GrainFactory.GetGrain<IBulkDeleteGrain>(Scope).PendingAsync();
-        var unlogged = new List<EventEnvelope>();
         await foreach (var stored in LoadAsync(partition, cancellationToken))
         {
             _versions[stored.Key] = stored.Version;
@@ -63,17 +61,6 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
                 // Deleted by a bulk delete that a crash interrupted: it is reported when the operation resumes.
                 _operation = operation;
                 _deletedByOperation.Add(deleted);
-            }
-            unlogged.AddRange(stored.Outbox);
-        }
-
-        if (unlogged.Count > 0)
-        {
-            var missing = await eventLog.MissingAsync(unlogged.Select(e => e.EventId).ToArray(), cancellationToken);
-            if (missing.Count > 0)
-            {
-                await eventLog.AppendAsync(unlogged.Where(e => missing.Contains(e.EventId)).OrderBy(e => e.Timestamp).ToArray(), cancellationToken);
-                LogRecoveredEvents(logger, missing.Count, key);
             }
         }
         LogRebuilt(logger, key, Items.Count, watch.ElapsedMilliseconds);
@@ -102,14 +89,10 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
         if (!_reconciledAfter.Add(deadSilo)) return;
         var key = this.GetPrimaryKeyString();
         var partition = int.Parse(key.AsSpan(key.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
-        var unlogged = new List<EventEnvelope>();
         await foreach (var stored in LoadAsync(partition, CancellationToken.None))
         {
             await ApplyAsync(stored.Key, stored.Version, stored.Exists ? stored.Content : null);
-            unlogged.AddRange(stored.Outbox);
         }
-        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, unlogged, CancellationToken.None);
-        if (recovered > 0) LogRecoveredEvents(logger, recovered, key);
     }
 
     /// <summary>See <see cref="IIndexPartitionGrain{T}.DeleteBatchAsync"/>.</summary>
@@ -188,7 +171,4 @@ public abstract partial class IndexPartitionGrain<T>(IEventLogStore eventLog, IL
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Index partition {Partition} loaded {Count} entities from storage in {Elapsed} ms")]
     private static partial void LogRebuilt(ILogger logger, string partition, int count, long elapsed);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Logged {Count} events that partition {Partition} found in stored outboxes and not yet in the event log")]
-    private static partial void LogRecoveredEvents(ILogger logger, int count, string partition);
 }

@@ -7,8 +7,8 @@ namespace InMemoryDb.Grains.Questions;
 
 /// <summary>An in-memory index partition of questions (see <see cref="IndexPartitionGrain{T}"/>).</summary>
 [KeepAlive]
-public sealed class QuestionPartitionGrain(IGrainStateScanner scanner, IEventLogStore eventLog, ILogger<QuestionPartitionGrain> logger)
-    : IndexPartitionGrain<QuestionSnapshot>(eventLog, logger), IQuestionPartitionGrain
+public sealed class QuestionPartitionGrain(IGrainStateScanner scanner, ILogger<QuestionPartitionGrain> logger)
+    : IndexPartitionGrain<QuestionSnapshot>(logger), IQuestionPartitionGrain
 {
     private QuestionSnapshot[]? _sorted;
 
@@ -24,7 +24,7 @@ public sealed class QuestionPartitionGrain(IGrainStateScanner scanner, IEventLog
     {
         await foreach (var (key, state) in scanner.ScanAsync<QuestionState>(QuestionGrain.StateName, Scope, partition, cancellationToken))
         {
-            yield return new StoredEntity<QuestionSnapshot>(key, state.Version, state.Exists, state.Question?.ToSnapshot(state.Version), state.DeletedBy, state.Outbox);
+            yield return new StoredEntity<QuestionSnapshot>(key, state.Version, state.Exists, state.Question?.ToSnapshot(state.Version), state.DeletedBy);
         }
     }
 

@@ -4,7 +4,7 @@ namespace InMemoryDb.Grains.Questions;
 /// The persisted state of a <see cref="QuestionGrain"/>. A deleted question keeps a tombstone: its version, its
 /// content, and the bulk delete that removed it (if any), so a resumed bulk delete can still report it.
 /// </summary>
-public sealed class QuestionState
+public sealed class QuestionState : Persistence.EntityState
 {
     /// <summary>False before creation and after deletion.</summary>
     public bool Exists { get; set; }
@@ -17,7 +17,4 @@ public sealed class QuestionState
 
     /// <summary>The bulk delete (<see cref="BulkDeleteGrain"/> operation id) that deleted the question, if one did.</summary>
     public Guid? DeletedBy { get; set; }
-
-    /// <summary>Events not yet confirmed as stored in the event log.</summary>
-    public List<EventEnvelope> Outbox { get; set; } = [];
 }

@@ -6,6 +6,5 @@ namespace InMemoryDb.Grains.Questions;
 /// <param name="Exists">False for a tombstone.</param>
 /// <param name="Content">The entity's content (a tombstone keeps it).</param>
 /// <param name="DeletedBy">The bulk delete that deleted it, if one did.</param>
-/// <param name="Outbox">Events of the entity not yet confirmed as logged.</param>
-public sealed record StoredEntity<T>(string Key, long Version, bool Exists, T? Content, Guid? DeletedBy, IReadOnlyList<EventEnvelope> Outbox)
+public sealed record StoredEntity<T>(string Key, long Version, bool Exists, T? Content, Guid? DeletedBy)
     where T : class;

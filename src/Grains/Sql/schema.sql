@@ -101,10 +101,19 @@ SELECT k, btrim(regexp_replace(t, '\s+', ' ', 'g')) FROM (VALUES
     RETURNING version AS newgrainstateversion')) AS q (k, t)
 ON CONFLICT (querykey) DO UPDATE SET querytext = EXCLUDED.querytext;
 
--- 2. The event log: every acknowledged change, once (unique event id), in log order (position).
+-- 2. The event log: every acknowledged change, once (unique event id), in log order (position). An event is
+--    inserted by the statement that writes its grain's state, in the same transaction (src/Grains/Persistence/
+--    PostgresGroupCommit.cs), so an acknowledged change has its event durable by construction.
+--
+--    Positions: (xid8 of the writing transaction << 12) | ordinal of the event within that transaction (< 4096).
+--    A transaction's events are contiguous and in order, and positions grow with transaction ids. A reader reads
+--    only positions below (pg_snapshot_xmin(pg_current_snapshot()) << 12): every transaction below that horizon
+--    has ended, and every later one has a higher transaction id, so no event can ever appear below a position a
+--    reader has passed (docs/decisions/event-positions.md). Positions fit a JSON number exactly (< 2^53) until the
+--    cluster's 2^41st transaction. Events of databases written before this scheme keep their small positions.
 CREATE TABLE IF NOT EXISTS event_log
 (
-    position       bigserial    NOT NULL,
+    position       bigint       NOT NULL,
     service_id     varchar(150) NOT NULL,
     event_id       uuid         NOT NULL,
     method         varchar(64)  NOT NULL,
@@ -118,7 +127,27 @@ CREATE TABLE IF NOT EXISTS event_log
     CONSTRAINT event_log_event_id UNIQUE (event_id)
 );
 
+-- Databases of the earlier scheme numbered events from a sequence; every position is now given by its writer.
+-- (Checked first: an ALTER takes the table's strongest lock, at every start otherwise.)
+DO $positions$
+BEGIN
+    IF EXISTS (SELECT 1 FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = 'event_log' AND column_name = 'position'
+                  AND column_default IS NOT NULL) THEN
+        ALTER TABLE event_log ALTER COLUMN position DROP DEFAULT;
+        DROP SEQUENCE IF EXISTS event_log_position_seq;
+    END IF;
+END
+$positions$;
+
 CREATE INDEX IF NOT EXISTS ix_event_log_service_position ON event_log (service_id, position);
+
+-- One-time data migrations done in this database (see PostgresSchema).
+CREATE TABLE IF NOT EXISTS inmemorydb_migrations
+(
+    name       varchar(128) NOT NULL PRIMARY KEY,
+    applied_at timestamptz  NOT NULL DEFAULT now()
+);
 
 -- Seed 000's table shape, as a view over the log.
 CREATE OR REPLACE VIEW dados (id, metodo, conteudo, criado_em) AS

@@ -51,8 +51,7 @@ public interface ITablePartitionGrain : IGrainWithStringKey
     /// <summary>
     /// After silo <paramref name="deadSilo"/> died (once per dead silo): reconciles the partition with grain storage,
     /// applying every stored change it has not seen (a grain on the dead silo may have written its state and died
-    /// before telling the partition), and logs the stored-outbox events the log lacks (events in flight on the dead
-    /// silo were lost with it).
+    /// before telling the partition). Its events need nothing: they were logged with the state.
     /// </summary>
     Task ReconcileAsync(string deadSilo);
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using InMemoryDb.Grains.Events;
 using InMemoryDb.Grains.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -8,41 +7,34 @@ using Orleans.Storage;
 namespace InMemoryDb.Grains.Tables;
 
 /// <summary>
-/// One record, keyed <c>{table}/{id}</c>. Every change is validated against the table's schema, made durable
-/// in one state write that also carries its event (outbox), applied to the table's index partition, and only
-/// then acknowledged; the event is published on the event-log stream right after.
+/// One record, keyed <c>{table}/{id}</c>. Every change is validated against the table's schema, committed with its
+/// event through the entity kernel (<see cref="EntityGrain{TState}"/>), applied to the table's index partition, and
+/// only then acknowledged.
 /// </summary>
-public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, IEventSourceGrain
+public sealed partial class RecordGrain : EntityGrain<RecordState>, IRecordGrain, IRecordCreator
 {
     /// <summary>The storage name of record states (unique among grain classes).</summary>
     public const string StateName = "record";
 
-    private readonly StoredState<RecordState> state;
     private readonly PasswordHashing passwords;
     private readonly ILogger<RecordGrain> logger;
     private readonly string _table;
     private readonly string _id;
-    private readonly EventOutbox _outbox;
     private RecordSnapshot? _snapshot;
 
     /// <summary>Creates the grain; its state is read from <see cref="ProviderNames.Storage"/> on first use.</summary>
     public RecordGrain([FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage, PasswordHashing passwords, ILogger<RecordGrain> logger)
+        : base(storage, StateName, logger)
     {
-        state = new StoredState<RecordState>(storage, StateName, this.GetGrainId());
         this.passwords = passwords;
         this.logger = logger;
         (_table, _id) = TableNames.ParseRecordKey(this.GetPrimaryKeyString());
-        _outbox = new EventOutbox(this, () => state.State.Outbox, logger);
     }
-
-    /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-        => _outbox.DropConfirmedAsync(reason, state.IsLoaded && state.RecordExists, state.WriteAsync);
 
     /// <inheritdoc />
     public async Task<Outcome<RecordSnapshot>> CreateNewAsync(string dataJson)
     {
-        state.AssumeNew();
+        if (!IsLoaded) AssumeNew();
         try
         {
             return await CreateAsync(dataJson);
@@ -51,7 +43,6 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         {
             // Something is stored under this id (a record, or a deleted one's tombstone): read it and decide as
             // for any other create.
-            state.Forget();
             return await CreateAsync(dataJson);
         }
     }
@@ -62,7 +53,7 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         await LoadAsync();
         if (!TableNames.IsValid(_table)) return Outcome<RecordSnapshot>.BadRequest(TableGrain.InvalidTableMessage(_table));
         if (TableNames.CheckId(_id) is { } idProblem) return Outcome<RecordSnapshot>.Invalid("id", idProblem);
-        if (state.State.Exists) return Outcome<RecordSnapshot>.Conflict($"A record with id '{_id}' already exists in table '{_table}'.");
+        if (State.Exists) return Outcome<RecordSnapshot>.Conflict($"A record with id '{_id}' already exists in table '{_table}'.");
         var (data, refused) = ParseObject(dataJson, "data");
         if (data is null) return refused!;
         if (data.TryGetPropertyValue("id", out var idNode) && idNode is not null
@@ -97,7 +88,7 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
             PasswordHash = passwordHash,
             CreatedAt = now,
             UpdatedAt = now,
-            Version = state.State.Version + 1,
+            Version = State.Version + 1,
         };
         try
         {
@@ -125,7 +116,7 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
     public async Task<Outcome<RecordSnapshot>> UpdateAsync(string patchJson, long? expectedVersion)
     {
         await LoadAsync();
-        var current = state.State;
+        var current = State;
         if (!current.Exists || current.Data is not { } currentData) return NotFound();
         if (expectedVersion is { } expected && expected != current.Version)
         {
@@ -195,7 +186,7 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
     public async Task<Outcome<RecordSnapshot>> DeleteAsync(long? expectedVersion)
     {
         await LoadAsync();
-        var current = state.State;
+        var current = State;
         if (!current.Exists || _snapshot is not { } deleted) return NotFound();
         if (expectedVersion is { } expected && expected != current.Version)
         {
@@ -213,100 +204,30 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
     public async Task<bool> ExistsAsync()
     {
         await LoadAsync();
-        return state.State.Exists;
+        return State.Exists;
     }
 
     /// <inheritdoc />
     public async Task<bool> HoldsValueAsync(string field, string normalizedValue)
     {
         await LoadAsync();
-        return field == "email" && state.State.Exists && state.State.Data is { } data && EmailOf(data) == normalizedValue;
+        return field == "email" && State.Exists && State.Data is { } data && EmailOf(data) == normalizedValue;
     }
+
+    /// <summary>Writes <paramref name="next"/> with its event and applies it to the table's partition (entity kernel).</summary>
+    private Task CommitAsync(RecordState next, string method, RecordSnapshot content, DateTimeOffset now)
+        => CommitAsync(next, NewEvent(method, _table, _id, RecordJson.ToJson(content), now));
 
     /// <inheritdoc />
-    public Task ConfirmEventsAsync(Guid[] eventIds)
-    {
-        _outbox.Confirm(eventIds);
-        return Task.CompletedTask;
-    }
+    protected override void OnStateChanged() => _snapshot = IsLoaded ? Snapshot(State) : null;
 
-    /// <summary>Reads the state on first use, and publishes what its outbox still holds (a crash left it unlogged).</summary>
-    private async Task LoadAsync()
-    {
-        if (state.IsLoaded) return;
-        await state.LoadAsync();
-        if (_snapshot is null && state.State.Exists) _snapshot = Snapshot(state.State);
-        await _outbox.PublishPendingAsync();
-    }
-
-    /// <summary>Writes <paramref name="next"/> with its event, updates the index, then publishes the event.</summary>
-    private async Task CommitAsync(RecordState next, string method, RecordSnapshot content, DateTimeOffset now)
-    {
-        var item = _outbox.NewEvent(method, _table, _id, RecordJson.ToJson(content), now);
-        next.Outbox = [.. state.State.Outbox, item];
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            throw;
-        }
-        catch (Exception e)
-        {
-            // The write may have been applied: the stored state decides (see WriteReadBack).
-            _snapshot = null;
-            var fate = await WriteReadBack.ResolveAsync(this, state.ReloadAsync, () => _outbox.Holds(item), FollowThroughAsync, logger, e);
-            if (fate != WriteFate.Written)
-            {
-                if (fate == WriteFate.NotWritten) _snapshot = Snapshot(state.State);
-                throw;
-            }
-        }
-        _outbox.OnStateWritten();
-        _snapshot = Snapshot(state.State);
-        // The index and the event log are independent: update one while publishing to the other.
-        await Task.WhenAll(ApplyToPartitionAsync(next.Version), _outbox.PublishAsync([item]));
-    }
-
-    /// <summary>After a write's fate became known late: what an acknowledged write does, for whatever is stored.</summary>
-    private async Task FollowThroughAsync()
-    {
-        _snapshot = Snapshot(state.State);
-        await Task.WhenAll(ApplyToPartitionAsync(state.State.Version), _outbox.PublishPendingAsync());
-    }
+    /// <inheritdoc />
+    protected override Task ProjectAsync()
+        => GrainFactory.GetGrain<ITablePartitionGrain>($"{_table}/{Partitioning.Of(_id)}").ApplyAsync(_id, State.Version, _snapshot);
 
     /// <summary>True when the state is known (read or written) and the record holds <paramref name="email"/>; null when not known.</summary>
     private bool? HoldsEmail(string email)
-        => state.IsLoaded ? state.State.Exists && state.State.Data is { } data && EmailOf(data) == email : null;
-
-    private async Task ApplyToPartitionAsync(long version)
-    {
-        var partition = GrainFactory.GetGrain<ITablePartitionGrain>($"{_table}/{Partitioning.Of(_id)}");
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await partition.ApplyAsync(_id, version, _snapshot);
-                return;
-            }
-            catch (Exception e) when (attempt < 3)
-            {
-                LogPartitionRetry(logger, e, this.GetPrimaryKeyString(), attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt));
-            }
-            catch (Exception e)
-            {
-                // The change is durable; the partition reloads it from storage when it is next activated.
-                LogPartitionFailed(logger, e, this.GetPrimaryKeyString());
-                return;
-            }
-        }
-    }
+        => IsLoaded ? State.Exists && State.Data is { } data && EmailOf(data) == email : null;
 
     private async Task<Outcome<RecordSnapshot>?> CheckReferencesAsync(JsonObject data, JsonElement? previous)
     {
@@ -361,12 +282,6 @@ public sealed partial class RecordGrain : Grain, IRecordGrain, IRecordCreator, I
         if (InputLimits.CheckJson(json, "") is { } problem) return (null, Outcome<RecordSnapshot>.Refused(problem, field));
         return JsonNode.Parse(json) is JsonObject value ? (value, null) : (null, Outcome<RecordSnapshot>.Invalid(field, "must be a JSON object"));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Index partition did not take the change of {Record} (attempt {Attempt}); retrying")]
-    private static partial void LogPartitionRetry(ILogger logger, Exception exception, string record, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Index partition did not take the change of {Record}; it will reload it from storage")]
-    private static partial void LogPartitionFailed(ILogger logger, Exception exception, string record);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release an email reservation of {Record}")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string record);

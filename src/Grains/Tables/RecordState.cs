@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace InMemoryDb.Grains.Tables;
 
-/// <summary>The persisted state of a <see cref="RecordGrain"/>. A deleted record keeps a tombstone (version and outbox).</summary>
-public sealed class RecordState
+/// <summary>The persisted state of a <see cref="RecordGrain"/>. A deleted record keeps a tombstone (its version).</summary>
+public sealed class RecordState : Persistence.EntityState
 {
     /// <summary>False before creation and after deletion.</summary>
     public bool Exists { get; set; }
@@ -22,7 +22,4 @@ public sealed class RecordState
 
     /// <summary>Grows with every change, across delete and re-create, so an ETag is never reused.</summary>
     public long Version { get; set; }
-
-    /// <summary>Events not yet confirmed as stored in the event log.</summary>
-    public List<EventEnvelope> Outbox { get; set; } = [];
 }

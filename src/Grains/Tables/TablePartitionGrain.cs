@@ -7,13 +7,11 @@ namespace InMemoryDb.Grains.Tables;
 /// <summary>
 /// One in-memory partition of a table's records, the index every whole-table query reads. Record grains apply
 /// each acknowledged change here before they answer, so counts and dumps are exact. On activation the partition
-/// reloads its records straight from grain storage (the source of truth), and logs any event still waiting in
-/// a stored outbox, so a restart loses neither index entries nor events.
+/// reloads its records straight from grain storage (the source of truth), so a restart loses no index entry.
 /// </summary>
 [KeepAlive]
 public sealed partial class TablePartitionGrain(
     IGrainStateScanner scanner,
-    IEventLogStore eventLog,
     ILogger<TablePartitionGrain> logger) : Grain, ITablePartitionGrain
 {
     private const int MaxCachedJoinFields = 8;
@@ -36,7 +34,6 @@ public sealed partial class TablePartitionGrain(
         _partition = int.Parse(key.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture);
 
         var watch = Stopwatch.StartNew();
-        var unlogged = new List<EventEnvelope>();
         var prefix = _table.Length + 1;
         await foreach (var (stored, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition, cancellationToken))
         {
@@ -46,22 +43,11 @@ public sealed partial class TablePartitionGrain(
             {
                 _records[id] = new RecordSnapshot(_table, id, data.GetRawText(), record.CreatedAt, record.UpdatedAt, record.Version);
             }
-            unlogged.AddRange(record.Outbox);
         }
         if (_records.Count > 0)
         {
             await GrainFactory.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).RegisterAsync(_table);
             _registered = true;
-        }
-
-        if (unlogged.Count > 0)
-        {
-            var missing = await eventLog.MissingAsync(unlogged.Select(e => e.EventId).ToArray(), cancellationToken);
-            if (missing.Count > 0)
-            {
-                await eventLog.AppendAsync(unlogged.Where(e => missing.Contains(e.EventId)).OrderBy(e => e.Timestamp).ToArray(), cancellationToken);
-                LogRecoveredEvents(logger, missing.Count, key);
-            }
         }
         LogRebuilt(logger, key, _records.Count, watch.ElapsedMilliseconds);
     }
@@ -162,7 +148,6 @@ public sealed partial class TablePartitionGrain(
     public async Task ReconcileAsync(string deadSilo)
     {
         if (!_recoveredAfter.Add(deadSilo)) return;
-        var pending = new List<EventEnvelope>();
         var prefix = _table.Length + 1;
         await foreach (var (stored, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition))
         {
@@ -174,15 +159,9 @@ public sealed partial class TablePartitionGrain(
                     : null;
                 await ApplyAsync(id, record.Version, snapshot);
             }
-            pending.AddRange(record.Outbox);
         }
-        var recovered = await OutboxRecovery.LogMissingAsync(eventLog, pending, CancellationToken.None);
-        if (recovered > 0) LogRecoveredEvents(logger, recovered, this.GetPrimaryKeyString());
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} loaded {Count} records from storage in {Elapsed} ms")]
     private static partial void LogRebuilt(ILogger logger, string partition, int count, long elapsed);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Logged {Count} events that partition {Partition} found in stored outboxes and not yet in the event log")]
-    private static partial void LogRecoveredEvents(ILogger logger, int count, string partition);
 }

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -27,7 +29,7 @@ public static class SiloBuilderExtensions
     /// Adds clustering (through Redis when <c>ConnectionStrings:Redis</c> is set, advertising <c>Orleans:AdvertisedIP</c>;
     /// otherwise localhost clustering), mutual TLS on the silo and gateway ports when <c>Orleans:Tls:CertificatePath</c>
     /// is set (required with Redis clustering unless the silo is on loopback), failure detection tuned for fast fail-over, grain storage (PostgreSQL via
-    /// ADO.NET when <c>ConnectionStrings:Postgres</c> is set, otherwise memory), the event-log stream and its writer,
+    /// ADO.NET, writes grouped, when <c>ConnectionStrings:Postgres</c> is set, otherwise memory), the event-log stream,
     /// and the services the grains need.
     /// </summary>
     public static ISiloBuilder AddInMemoryDb(this ISiloBuilder silo, IConfiguration configuration)
@@ -73,7 +75,7 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>
-    /// Everything but clustering: grain storage, the event-log stream and its writer, and the grains' services.
+    /// Everything but clustering: grain storage, the event-log stream, and the grains' services.
     /// Test clusters use this with their own membership.
     /// </summary>
     public static ISiloBuilder AddInMemoryDbGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -94,55 +96,39 @@ public static class SiloBuilderExtensions
             // Registered by factory so the container disposes it (closing its pooled connections) when the host stops.
             services.AddSingleton(_ => dataSource);
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaStartup>();
-            silo.AddAdoNetGrainStorage(ProviderNames.Storage, o =>
+            // Reads and clears through Orleans' ADO.NET provider; writes grouped by ours, into the same rows.
+            silo.AddAdoNetGrainStorage(ProviderNames.StorageReads, o =>
             {
                 o.Invariant = "Npgsql";
                 o.DataSource = dataSource;
                 o.GrainStorageSerializer = new JsonGrainStateSerializer();
             });
+            var groupCommit = configuration.GetSection("InMemoryDb:GroupCommit").Get<GroupCommitOptions>() ?? new GroupCommitOptions();
+            services.AddGrainStorage(ProviderNames.Storage, (sp, name) => new PostgresGroupCommit(
+                name, dataSource, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                sp.GetRequiredKeyedService<IGrainStorage>(ProviderNames.StorageReads), groupCommit,
+                sp.GetRequiredService<ILogger<PostgresGroupCommit>>()));
             services.AddSingleton<IGrainStateScanner, PostgresGrainStateScanner>();
             services.AddSingleton<IEventLogStore, PostgresEventLogStore>();
             services.AddSingleton<IStorageHealthCheck, PostgresStorageHealthCheck>();
         }
         else
         {
+            services.AddSingleton<InMemoryEventLogStore>();
+            services.AddSingleton<IEventLogStore>(sp => sp.GetRequiredService<InMemoryEventLogStore>());
             services.AddSingleton<InMemoryGrainStorage>();
             services.AddGrainStorage(ProviderNames.Storage, (sp, _) => sp.GetRequiredService<InMemoryGrainStorage>());
             services.AddSingleton<IGrainStateScanner>(sp => sp.GetRequiredService<InMemoryGrainStorage>());
-            services.AddSingleton<IEventLogStore, InMemoryEventLogStore>();
             services.AddSingleton<IStorageHealthCheck, InMemoryStorageHealthCheck>();
         }
 
-        // The event log: a memory stream fans events out (durability comes from each grain's outbox),
-        // a consumer grain per stream hands them to this silo's writer, which stores them in batches.
-        silo.AddMemoryStreams(ProviderNames.EventStream, streams =>
-        {
-            streams.ConfigurePartitioning(EventStreams.Partitions);
-            // Measured (docs/benchmarks/README.md, key-value store): polling every 100 ms with deliveries of up to 100 events raised the
-            // durable PUT ceiling and lowered its p99 at 1,000/s against 20 ms and single-event deliveries.
-            streams.ConfigurePullingAgent(agent => agent.Configure(o =>
-            {
-                o.GetQueueMsgsTimerPeriod = settings.EventStreamPollPeriod;
-                o.BatchContainerBatchSize = settings.EventStreamDeliveryBatchSize;
-            }));
-            // Delivered events need not be kept for rewinding: the log of record is the event_log table.
-            streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
-            {
-                o.DataMinTimeInCache = TimeSpan.Zero;
-                o.DataMaxAgeInCache = TimeSpan.FromMinutes(1);
-            }));
-        });
         silo.AddMemoryGrainStorage(ProviderNames.PubSub);
-        services.AddSingleton<EventStreamPublisher>();
-        services.AddSingleton<EventLogWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<EventLogWriter>());
-        services.AddHostedService<DeadSiloEventRecovery>();
+        services.AddHostedService<DeadSiloRecovery>();
 
         services.AddSingleton(ResponseLimitsFrom(configuration));
         services.Configure<PasswordHashingOptions>(configuration.GetSection("InMemoryDb:Passwords"));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StartupAnnouncer>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, IndexWarmUp>();
         return silo;
     }
 
