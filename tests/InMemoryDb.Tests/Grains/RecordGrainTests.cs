@@ -132,7 +132,9 @@ public sealed class RecordGrainTests(ClusterFixture fixture)
         Assert.NotNull(state.State.PasswordHash);
         Assert.DoesNotContain("12345678", state.State.PasswordHash);
         Assert.True(fixture.SiloService<InMemoryDb.Grains.PasswordHashing>().Verify(state.State.PasswordHash!, "12345678"));
-        Assert.All(state.State.Outbox, e => Assert.DoesNotContain("12345678", e.ContentJson));
+        var events = await fixture.Client.GetGrain<IEventLogGrain>(0).ReadAsync(0, 100_000);
+        Assert.Contains(events, e => e.Event.Key == created.Value.Id);
+        Assert.All(events, e => Assert.DoesNotContain("12345678", e.Event.ContentJson));
     }
 
     [Fact]
@@ -187,23 +189,28 @@ public sealed class RecordGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task OutboxEventIsRepublishedAfterCrashBeforePublish()
+    public async Task AStateWriteLogsItsEventsWithItOrNotAtAll()
     {
-        // A record whose state was written with its event, but whose silo died before publishing it.
+        // The embedded storage stores a state and appends its events under one lock, as PostgreSQL does in one transaction.
         var table = Http.NewTable();
-        var key = $"{table}/crashed";
-        var pending = new EventEnvelope(Guid.NewGuid(), EventMethods.CreateRecord, table, "crashed", """{"id":"crashed"}""",
-            DateTimeOffset.UtcNow, "corr-crash", GrainId.Create("record", key).ToString());
+        var key = $"{table}/direct";
+        var item = new EventEnvelope(Guid.NewGuid(), EventMethods.CreateRecord, table, "direct", """{"id":"direct"}""",
+            DateTimeOffset.UtcNow, "corr-direct", GrainId.Create("record", key).ToString());
         var storage = fixture.SiloService<InMemoryGrainStorage>();
         await storage.WriteStateAsync(RecordGrain.StateName, GrainId.Create("record", key), new TestGrainState<RecordState>
         {
-            State = new RecordState { Exists = true, Data = System.Text.Json.JsonDocument.Parse("{}").RootElement, Version = 1, Outbox = [pending] },
+            State = new RecordState { Exists = true, Data = System.Text.Json.JsonDocument.Parse("{}").RootElement, Version = 1, Events = [item] },
         });
+        // A write refused for its version logs nothing.
+        var refused = item with { EventId = Guid.NewGuid() };
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(RecordGrain.StateName, GrainId.Create("record", key), new TestGrainState<RecordState>
+        {
+            State = new RecordState { Exists = true, Data = System.Text.Json.JsonDocument.Parse("{}").RootElement, Version = 1, Events = [refused] },
+        }));
 
-        await Record(table, "crashed").GetAsync(); // activation publishes the outbox
-        var log = fixture.Client.GetGrain<IEventLogGrain>(0);
-        var logged = await Eventually.Poll(() => log.ReadAsync(0, 10_000), events => events.Any(e => e.Event.EventId == pending.EventId));
-        Assert.Single(logged, e => e.Event.EventId == pending.EventId);
+        var logged = await fixture.Client.GetGrain<IEventLogGrain>(0).ReadAsync(0, 100_000);
+        Assert.Single(logged, e => e.Event.EventId == item.EventId);
+        Assert.DoesNotContain(logged, e => e.Event.EventId == refused.EventId);
     }
 
     [Fact]
@@ -218,7 +225,7 @@ public sealed class RecordGrainTests(ClusterFixture fixture)
         var pending = new EventEnvelope(Guid.NewGuid(), EventMethods.CreateRecord, table, id, $$"""{"id":"{{id}}"}""", DateTimeOffset.UtcNow, "corr", GrainId.Create("record", key).ToString());
         await fixture.SiloService<InMemoryGrainStorage>().WriteStateAsync(RecordGrain.StateName, GrainId.Create("record", key), new TestGrainState<RecordState>
         {
-            State = new RecordState { Exists = true, Data = System.Text.Json.JsonDocument.Parse("{}").RootElement, Version = 1, Outbox = [pending] },
+            State = new RecordState { Exists = true, Data = System.Text.Json.JsonDocument.Parse("{}").RootElement, Version = 1, Events = [pending] },
         });
         Assert.Equal(1, await tableGrain.CountAsync());
 

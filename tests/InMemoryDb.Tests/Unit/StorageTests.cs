@@ -20,7 +20,7 @@ public sealed class StorageTests
     [Fact]
     public async Task MemoryStorageChecksVersionsLikeTheDatabase()
     {
-        var storage = new InMemoryGrainStorage();
+        var storage = new InMemoryGrainStorage(new InMemoryDb.Grains.Events.InMemoryEventLogStore());
         var id = GrainId.Create("record", "t/1");
         var first = new TestGrainState<UniqueValueState> { State = new UniqueValueState { Owner = "a" } };
         await storage.WriteStateAsync("unique", id, first);
@@ -38,7 +38,7 @@ public sealed class StorageTests
     [Fact]
     public async Task MemoryStorageScansOneScopeAndPartition()
     {
-        var storage = new InMemoryGrainStorage();
+        var storage = new InMemoryGrainStorage(new InMemoryDb.Grains.Events.InMemoryEventLogStore());
         var ids = Enumerable.Range(0, 200).Select(i => $"id{i}").ToArray();
         foreach (var id in ids)
         {
