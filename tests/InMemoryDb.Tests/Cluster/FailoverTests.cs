@@ -115,7 +115,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.All(late, a => Assert.True(a.Ok, $"a request started {(a.Start - killedAt).TotalSeconds:F1}s after the kill failed ({a.Error})"));
 
         // The event log: every acknowledged operation's event is there exactly once, without any read of the keys
-        // (events lost in flight on the dead silo are logged from stored outboxes by the survivors).
+        // (each was written with its state, in one transaction, before it was acknowledged).
         var acknowledged = histories.Where(h => h.Value.Acknowledged is not null)
             .Select(h => (h.Key, h.Value.Acknowledged!.Timestamp!)).ToHashSet();
         var logged = await Eventually.Poll(
