@@ -1,68 +1,44 @@
-using System.Diagnostics;
-using InMemoryDb.Grains.Events;
 using InMemoryDb.Grains.Persistence;
 
 namespace InMemoryDb.Grains.Tables;
 
 /// <summary>
-/// One in-memory partition of a table's records, the index every whole-table query reads. Record grains apply
-/// each acknowledged change here before they answer, so counts and dumps are exact. On activation the partition
-/// reloads its records straight from grain storage (the source of truth), so a restart loses no index entry.
+/// One in-memory partition of a table's records, keyed <c>{table}/{partition}</c>: the index every whole-table query
+/// reads. Record grains apply each acknowledged change here before they answer, so counts and dumps are exact. Rebuild
+/// on activation, versions and reconciling after a silo died: <see cref="ProjectionPartitionGrain{TState, TItem}"/>.
+/// The table is registered in the catalog when the partition first holds a record.
 /// </summary>
 [KeepAlive]
-public sealed partial class TablePartitionGrain(
-    IGrainStateScanner scanner,
-    ILogger<TablePartitionGrain> logger) : Grain, ITablePartitionGrain
+public sealed class TablePartitionGrain(IGrainStateScanner scanner, ILogger<TablePartitionGrain> logger)
+    : ProjectionPartitionGrain<RecordState, RecordSnapshot>(scanner, logger), ITablePartitionGrain
 {
     private const int MaxCachedJoinFields = 8;
     private readonly Dictionary<string, RecordSnapshot> _records = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, JoinKeys.Lookup>> _joinKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Field, bool IdWhenMissing), JoinSide> _joinSides = [];
-    private readonly HashSet<string> _recoveredAfter = new(StringComparer.Ordinal);
     private RecordSnapshot[]? _sorted;
-    private string _table = "";
-    private int _partition;
-    private bool _registered;
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        var key = this.GetPrimaryKeyString();
-        var slash = key.LastIndexOf('/');
-        _table = key[..slash];
-        _partition = int.Parse(key.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture);
+    protected override string StateName => RecordGrain.StateName;
 
-        var watch = Stopwatch.StartNew();
-        var prefix = _table.Length + 1;
-        await foreach (var (stored, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition, cancellationToken))
-        {
-            var id = stored[prefix..];
-            _versions[id] = record.Version;
-            if (record.Exists && record.Data is { } data)
-            {
-                _records[id] = new RecordSnapshot(_table, id, data.GetRawText(), record.CreatedAt, record.UpdatedAt, record.Version);
-            }
-        }
-        if (_records.Count > 0)
-        {
-            await GrainFactory.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).RegisterAsync(_table);
-            _registered = true;
-        }
-        LogRebuilt(logger, key, _records.Count, watch.ElapsedMilliseconds);
+    /// <inheritdoc />
+    protected override int Count => _records.Count;
+
+    /// <inheritdoc />
+    protected override Stored? FromStored(string grainKey, RecordState state)
+    {
+        var id = IdOf(grainKey);
+        return new Stored(id, state.Version, state.Exists && state.Data is { } data
+            ? new RecordSnapshot(Scope, id, data.GetRawText(), state.CreatedAt, state.UpdatedAt, state.Version)
+            : null);
     }
 
     /// <inheritdoc />
-    public async Task ApplyAsync(string id, long version, RecordSnapshot? record)
-    {
-        if (_versions.TryGetValue(id, out var known) && known >= version) return;
-        if (record is not null && !_registered)
-        {
-            await GrainFactory.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).RegisterAsync(_table);
-            _registered = true;
-        }
+    protected override Task OnFirstHeldAsync() => GrainFactory.GetGrain<ITableCatalogGrain>(ITableCatalogGrain.Key).RegisterAsync(Scope);
 
-        _versions[id] = version;
+    /// <inheritdoc />
+    protected override void Set(string id, RecordSnapshot? record)
+    {
         if (record is null)
         {
             _records.Remove(id);
@@ -79,9 +55,6 @@ public sealed partial class TablePartitionGrain(
             else keys[id] = JoinKeys.Find(record.DataJson, field);
         }
     }
-
-    /// <inheritdoc />
-    public Task<int> CountAsync() => Task.FromResult(_records.Count);
 
     /// <inheritdoc />
     public Task<PartitionPage> PageAsync(string? after, int? limit, long maxBytes)
@@ -143,25 +116,4 @@ public sealed partial class TablePartitionGrain(
     }
 
     private RecordSnapshot[] Sorted() => _sorted ??= _records.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
-
-    /// <inheritdoc />
-    public async Task ReconcileAsync(string deadSilo)
-    {
-        if (!_recoveredAfter.Add(deadSilo)) return;
-        var prefix = _table.Length + 1;
-        await foreach (var (stored, record) in scanner.ScanAsync<RecordState>(RecordGrain.StateName, _table, _partition))
-        {
-            var id = stored[prefix..];
-            if (!_versions.TryGetValue(id, out var known) || known < record.Version)
-            {
-                var snapshot = record.Exists && record.Data is { } data
-                    ? new RecordSnapshot(_table, id, data.GetRawText(), record.CreatedAt, record.UpdatedAt, record.Version)
-                    : null;
-                await ApplyAsync(id, record.Version, snapshot);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition} loaded {Count} records from storage in {Elapsed} ms")]
-    private static partial void LogRebuilt(ILogger logger, string partition, int count, long elapsed);
 }
