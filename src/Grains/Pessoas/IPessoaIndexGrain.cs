@@ -22,8 +22,8 @@ public interface IPessoaIndexGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// After silo <paramref name="deadSilo"/> died (once per dead silo): indexes every stored person it lacks (a person
-    /// grain on the dead silo may have written itself and died before telling the partition), and logs the
-    /// stored creation events the log lacks.
+    /// grain on the dead silo may have written itself and died before telling the partition). Its events need nothing:
+    /// they were logged with the state.
     /// </summary>
     Task ReconcileAsync(string deadSilo);
 }
