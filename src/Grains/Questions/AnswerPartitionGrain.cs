@@ -1,23 +1,21 @@
-using System.Runtime.CompilerServices;
-using InMemoryDb.Grains.Events;
 using InMemoryDb.Grains.Persistence;
 using InMemoryDb.Questions;
 
 namespace InMemoryDb.Grains.Questions;
 
 /// <summary>
-/// An in-memory index partition of answer attempts (see <see cref="IndexPartitionGrain{T}"/>), with secondary indexes
+/// An in-memory index partition of answer attempts (see <see cref="IndexPartitionGrain{TState, T}"/>), with secondary indexes
 /// by user and by question so filters and scores read only the matching attempts.
 /// </summary>
 [KeepAlive]
 public sealed class AnswerPartitionGrain(IGrainStateScanner scanner, ILogger<AnswerPartitionGrain> logger)
-    : IndexPartitionGrain<AnswerSnapshot>(logger), IAnswerPartitionGrain
+    : IndexPartitionGrain<AnswerState, AnswerSnapshot>(scanner, logger), IAnswerPartitionGrain
 {
     private readonly Dictionary<string, Dictionary<string, AnswerSnapshot>> _byUser = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Dictionary<string, AnswerSnapshot>> _byQuestion = [];
 
     /// <inheritdoc />
-    protected override string Scope => QuestionKeys.Answers;
+    protected override string StateName => AnswerAttemptGrain.StateName;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AnswerSnapshot>> ListAsync(string? usuario, long? questionId)
@@ -55,13 +53,8 @@ public sealed class AnswerPartitionGrain(IGrainStateScanner scanner, ILogger<Ans
     }
 
     /// <inheritdoc />
-    protected override async IAsyncEnumerable<StoredEntity<AnswerSnapshot>> LoadAsync(int partition, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var (key, state) in scanner.ScanAsync<AnswerState>(AnswerAttemptGrain.StateName, Scope, partition, cancellationToken))
-        {
-            yield return new StoredEntity<AnswerSnapshot>(key, state.Version, state.Exists, state.Answer?.ToSnapshot(state.Version), state.DeletedBy);
-        }
-    }
+    protected override StoredEntity<AnswerSnapshot> Read(string key, AnswerState state)
+        => new(key, state.Version, state.Exists, state.Answer?.ToSnapshot(state.Version), state.DeletedBy);
 
     /// <inheritdoc />
     protected override Task<AnswerSnapshot?> DeleteEntityAsync(string key, Guid operation)

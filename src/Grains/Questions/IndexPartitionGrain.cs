@@ -1,32 +1,33 @@
-using System.Diagnostics;
-using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Persistence;
 
 namespace InMemoryDb.Grains.Questions;
 
 /// <summary>
-/// The common part of the question and answer index partitions (see <see cref="IIndexPartitionGrain{T}"/>).
-/// On activation it reloads its entities straight from grain storage (the source of truth) and recovers what an interrupted bulk delete had already deleted. Entity grains
-/// apply each acknowledged change here before they answer, so listings and counts are exact.
+/// The common part of the question and answer index partitions (see <see cref="IIndexPartitionGrain{T}"/>), keyed
+/// <c>{scope}/{partition}</c>: rebuild on activation, versions and reconciling after a silo died are
+/// <see cref="ProjectionPartitionGrain{TState, TItem}"/>'s; this adds bulk deletes. On activation it also recovers what
+/// an interrupted bulk delete had already deleted (tombstones naming the pending operation).
 /// </summary>
-public abstract partial class IndexPartitionGrain<T>(ILogger logger) : Grain
+public abstract class IndexPartitionGrain<TState, T>(IGrainStateScanner scanner, ILogger logger)
+    : ProjectionPartitionGrain<TState, T>(scanner, logger)
+    where TState : EntityState
     where T : class
 {
-    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private Guid? _pending;
     private Guid? _operation;
     private Queue<string> _targets = new();
     private bool _targetsTaken;
     private readonly HashSet<string> _retry = new(StringComparer.Ordinal);
     private List<T> _deletedByOperation = [];
-    private readonly HashSet<string> _reconciledAfter = new(StringComparer.Ordinal);
 
     /// <summary>The current entities by grain key.</summary>
     protected Dictionary<string, T> Items { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The collection's scope (the part of the keys before the first '/').</summary>
-    protected abstract string Scope { get; }
+    /// <inheritdoc />
+    protected override int Count => Items.Count;
 
-    /// <summary>Reads every stored entity of this partition.</summary>
-    protected abstract IAsyncEnumerable<StoredEntity<T>> LoadAsync(int partition, CancellationToken cancellationToken);
+    /// <summary>What a stored state holds (<paramref name="key"/> is its grain's key, the entity's key here).</summary>
+    protected abstract StoredEntity<T> Read(string key, TState state);
 
     /// <summary>Deletes one entity as part of a bulk delete (see <see cref="IQuestionBulkDeleteGrain"/>).</summary>
     protected abstract Task<T?> DeleteEntityAsync(string key, Guid operation);
@@ -44,54 +45,32 @@ public abstract partial class IndexPartitionGrain<T>(ILogger logger) : Grain
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString();
-        var partition = int.Parse(key.AsSpan(key.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
-        var watch = Stopwatch.StartNew();
-        var pending = await GrainFactory.GetGrain<IBulkDeleteGrain>(Scope).PendingAsync();
-        await foreach (var stored in LoadAsync(partition, cancellationToken))
-        {
-            _versions[stored.Key] = stored.Version;
-            if (stored.Exists && stored.Content is { } content)
-            {
-                Items[stored.Key] = content;
-                OnAdded(stored.Key, content);
-            }
-            else if (pending is { } operation && stored.DeletedBy == operation && stored.Content is { } deleted)
-            {
-                // Deleted by a bulk delete that a crash interrupted: it is reported when the operation resumes.
-                _operation = operation;
-                _deletedByOperation.Add(deleted);
-            }
-        }
-        LogRebuilt(logger, key, Items.Count, watch.ElapsedMilliseconds);
+        _pending = await GrainFactory.GetGrain<IBulkDeleteGrain>(Scope).PendingAsync();
+        await base.OnActivateAsync(cancellationToken);
+        _pending = null;
     }
 
-    /// <summary>Records a change of entity <paramref name="key"/> (null: deleted); older versions are ignored.</summary>
-    public Task ApplyAsync(string key, long version, T? item)
+    /// <inheritdoc />
+    protected sealed override Stored? FromStored(string grainKey, TState state)
     {
-        if (_versions.TryGetValue(key, out var known) && known >= version) return Task.CompletedTask;
-        _versions[key] = version;
+        var stored = Read(grainKey, state);
+        if (!stored.Exists && _pending is { } operation && stored.DeletedBy == operation && stored.Content is { } deleted)
+        {
+            // Deleted by a bulk delete that a crash interrupted: it is reported when the operation resumes.
+            _operation = operation;
+            _deletedByOperation.Add(deleted);
+        }
+        return new Stored(stored.Key, stored.Version, stored.Exists ? stored.Content : null);
+    }
+
+    /// <inheritdoc />
+    protected sealed override void Set(string key, T? item)
+    {
         if (Items.Remove(key, out var previous)) OnRemoved(key, previous);
         if (item is not null)
         {
             Items[key] = item;
             OnAdded(key, item);
-        }
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The number of entities.</summary>
-    public Task<int> CountAsync() => Task.FromResult(Items.Count);
-
-    /// <summary>See <see cref="IIndexPartitionGrain{T}.ReconcileAsync"/>.</summary>
-    public async Task ReconcileAsync(string deadSilo)
-    {
-        if (!_reconciledAfter.Add(deadSilo)) return;
-        var key = this.GetPrimaryKeyString();
-        var partition = int.Parse(key.AsSpan(key.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
-        await foreach (var stored in LoadAsync(partition, CancellationToken.None))
-        {
-            await ApplyAsync(stored.Key, stored.Version, stored.Exists ? stored.Content : null);
         }
     }
 
@@ -117,7 +96,7 @@ public abstract partial class IndexPartitionGrain<T>(ILogger logger) : Grain
         while (batch.Count < max && _targets.TryDequeue(out var key))
         {
             // A key whose delete failed is tried again even if it left the index: the delete may have happened.
-            if (Items.ContainsKey(key) || _retry.Remove(key)) batch.Add((key, _versions.GetValueOrDefault(key)));
+            if (Items.ContainsKey(key) || _retry.Remove(key)) batch.Add((key, VersionOf(key)));
         }
         var calls = batch.Select(entry => DeleteEntityAsync(entry.Key, operation)).ToArray();
         try
@@ -144,10 +123,10 @@ public abstract partial class IndexPartitionGrain<T>(ILogger logger) : Grain
             {
                 _deletedByOperation.Add(deleted);
             }
-            else if (_versions.GetValueOrDefault(key) == version && Items.Remove(key, out var stale))
+            else if (VersionOf(key) == version)
             {
                 // The entity says it does not exist and no change reached us since: our entry was stale.
-                OnRemoved(key, stale);
+                Set(key, null);
             }
         }
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
@@ -168,7 +147,4 @@ public abstract partial class IndexPartitionGrain<T>(ILogger logger) : Grain
         }
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Index partition {Partition} loaded {Count} entities from storage in {Elapsed} ms")]
-    private static partial void LogRebuilt(ILogger logger, string partition, int count, long elapsed);
 }

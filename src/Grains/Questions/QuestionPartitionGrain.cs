@@ -1,32 +1,25 @@
-using System.Runtime.CompilerServices;
-using InMemoryDb.Grains.Events;
 using InMemoryDb.Grains.Persistence;
 using InMemoryDb.Questions;
 
 namespace InMemoryDb.Grains.Questions;
 
-/// <summary>An in-memory index partition of questions (see <see cref="IndexPartitionGrain{T}"/>).</summary>
+/// <summary>An in-memory index partition of questions (see <see cref="IndexPartitionGrain{TState, T}"/>).</summary>
 [KeepAlive]
 public sealed class QuestionPartitionGrain(IGrainStateScanner scanner, ILogger<QuestionPartitionGrain> logger)
-    : IndexPartitionGrain<QuestionSnapshot>(logger), IQuestionPartitionGrain
+    : IndexPartitionGrain<QuestionState, QuestionSnapshot>(scanner, logger), IQuestionPartitionGrain
 {
     private QuestionSnapshot[]? _sorted;
 
     /// <inheritdoc />
-    protected override string Scope => QuestionKeys.Questions;
+    protected override string StateName => QuestionGrain.StateName;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<QuestionSnapshot>> ListAsync()
         => Task.FromResult<IReadOnlyList<QuestionSnapshot>>(_sorted ??= Items.Values.OrderBy(q => q.QuestionId).ToArray());
 
     /// <inheritdoc />
-    protected override async IAsyncEnumerable<StoredEntity<QuestionSnapshot>> LoadAsync(int partition, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var (key, state) in scanner.ScanAsync<QuestionState>(QuestionGrain.StateName, Scope, partition, cancellationToken))
-        {
-            yield return new StoredEntity<QuestionSnapshot>(key, state.Version, state.Exists, state.Question?.ToSnapshot(state.Version), state.DeletedBy);
-        }
-    }
+    protected override StoredEntity<QuestionSnapshot> Read(string key, QuestionState state)
+        => new(key, state.Version, state.Exists, state.Question?.ToSnapshot(state.Version), state.DeletedBy);
 
     /// <inheritdoc />
     protected override Task<QuestionSnapshot?> DeleteEntityAsync(string key, Guid operation)
