@@ -1,18 +1,36 @@
 namespace InMemoryDb.Events;
 
 /// <summary>
-/// Where the event log is published. Every event goes to stream <c>(Namespace, partition)</c> of the stream
-/// provider <see cref="ProviderName"/>, the partition being a hash of the event's entity and key, so the events
-/// of one entity stay in order.
+/// Where the event log is played as an Orleans stream: the stream <see cref="Log"/> of the stream provider
+/// <see cref="ProviderName"/> carries every event of the log, once, in ascending position order, with an
+/// <see cref="EventLogToken"/> (the event's position) as its sequence token. Subscribe from a silo or from an Orleans
+/// client (<see cref="EventLogStreamsClient.AddEventLogStreams"/>), with a token to resume from a position:
+/// <code>
+/// var stream = client.GetStreamProvider(EventStreams.ProviderName).GetStream&lt;EventEnvelope&gt;(EventStreams.Log);
+/// await stream.SubscribeAsync(observer, EventLogToken.After(lastSeenPosition));
+/// </code>
 /// </summary>
 public static class EventStreams
 {
     /// <summary>The stream provider's name.</summary>
     public const string ProviderName = "events";
 
-    /// <summary>The stream namespace of the event log.</summary>
+    /// <summary>The stream namespace of <see cref="Log"/>.</summary>
+    public const string LogNamespace = "log";
+
+    /// <summary>The key of <see cref="Log"/> within <see cref="LogNamespace"/>.</summary>
+    public const string LogKey = "all";
+
+    /// <summary>The one stream that plays the whole event log, in position order.</summary>
+    public static readonly StreamId Log = StreamId.Create(LogNamespace, LogKey);
+
+    /// <summary>
+    /// The stream namespace of the outbox's memory streams, which carry each event from its grain to the log writer
+    /// (not the log itself: subscribe to <see cref="Log"/>). Goes away when grains write their events into the log
+    /// in the same transaction as their state.
+    /// </summary>
     public const string Namespace = "eventlog";
 
-    /// <summary>How many event-log streams there are (keys "0" to "7").</summary>
+    /// <summary>How many outbox streams there are (keys "0" to "7"); see <see cref="Namespace"/>.</summary>
     public const int Partitions = 8;
 }
