@@ -15,6 +15,12 @@ public interface IEventLogStore
     /// </summary>
     Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, long maxBytes = long.MaxValue, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The position of the newest event <see cref="ReadAsync"/> returns now, 0 when it returns none: reading after it
+    /// returns only events that commit later (which get higher positions). Where the event-log stream starts reading.
+    /// </summary>
+    Task<long> LastPositionAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The number of the (up to <paramref name="limit"/>) events after <paramref name="after"/>, their content's size and the last one's position.</summary>
     Task<EventRange> MeasureAsync(long after, int limit, CancellationToken cancellationToken = default);
 }

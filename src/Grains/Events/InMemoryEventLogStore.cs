@@ -54,6 +54,15 @@ public sealed class InMemoryEventLogStore : IEventLogStore
     }
 
     /// <inheritdoc />
+    public Task<long> LastPositionAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<long>(_events.Count);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<EventRange> MeasureAsync(long after, int limit, CancellationToken cancellationToken = default)
     {
         lock (_gate)
