@@ -12,6 +12,6 @@ public static class ProviderNames
     /// <summary>Storage of stream subscriptions (only implicit subscriptions are used, so memory suffices).</summary>
     public const string PubSub = "PubSubStore";
 
-    /// <summary>The event-log stream provider.</summary>
+    /// <summary>The event-log stream provider: the log played as a stream (<see cref="Events.Streams.EventLogAdapterFactory"/>).</summary>
     public const string EventStream = EventStreams.ProviderName;
 }

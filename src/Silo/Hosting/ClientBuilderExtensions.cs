@@ -1,3 +1,4 @@
+using InMemoryDb.Events;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -11,7 +12,8 @@ public static class ClientBuilderExtensions
     /// <summary>
     /// Connects to the cluster's gateways: those registered in Redis when <c>ConnectionStrings:Redis</c> is set
     /// (the cluster deployment), otherwise the gateway port on this machine (localhost clustering). With
-    /// <c>Orleans:Tls:CertificatePath</c> set, connects over mutual TLS with the same settings as the silos.
+    /// <c>Orleans:Tls:CertificatePath</c> set, connects over mutual TLS with the same settings as the silos. The client
+    /// can subscribe to the event log (<see cref="EventStreams.Log"/>).
     /// </summary>
     public static IClientBuilder AddInMemoryDbClient(this IClientBuilder client, IConfiguration configuration)
     {
@@ -39,6 +41,8 @@ public static class ClientBuilderExtensions
             o.MaxMessageBodySize = SiloBuilderExtensions.MaxMessageBodySize;
             if (settings.ResponseTimeout is { } timeout) o.ResponseTimeout = timeout;
         });
+        // Subscribing to the event log (EventStreams.Log), with a token to resume from a position.
+        client.AddEventLogStreams();
         return client;
     }
 }

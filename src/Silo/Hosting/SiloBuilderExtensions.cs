@@ -123,6 +123,8 @@ public static class SiloBuilderExtensions
         }
 
         silo.AddMemoryGrainStorage(ProviderNames.PubSub);
+        // The event log played as an Orleans stream, resumable by position (EventStreams.Log).
+        silo.AddEventLogStreams(configuration);
         services.AddHostedService<DeadSiloRecovery>();
 
         services.AddSingleton(ResponseLimitsFrom(configuration));
