@@ -30,7 +30,9 @@ public static class EventLogStreamsClient
 
         public bool IsRewindable => true;
 
-        public StreamProviderDirection Direction => StreamProviderDirection.ReadOnly;
+        // Not ReadOnly: then Orleans refuses a producer with "Stream provider events is ReadOnly"; this way it gets
+        // NotSupportedException with ReadOnlyMessage, which says how events are published.
+        public StreamProviderDirection Direction => StreamProviderDirection.ReadWrite;
 
         [Obsolete("Use the overload which accepts a CancellationToken.")]
         public Task<IQueueAdapter> CreateAdapter() => Task.FromResult<IQueueAdapter>(this);

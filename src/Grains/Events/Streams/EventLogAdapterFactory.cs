@@ -36,7 +36,9 @@ public sealed class EventLogAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     public bool IsRewindable => true;
 
     /// <inheritdoc />
-    public StreamProviderDirection Direction => StreamProviderDirection.ReadOnly;
+    // Not ReadOnly: then Orleans refuses a producer with "Stream provider events is ReadOnly"; this way it gets
+    // NotSupportedException with ReadOnlyMessage, which says how events are published.
+    public StreamProviderDirection Direction => StreamProviderDirection.ReadWrite;
 
     /// <inheritdoc />
     [Obsolete("Use the overload which accepts a CancellationToken.")]
