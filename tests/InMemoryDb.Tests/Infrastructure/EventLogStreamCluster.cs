@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using InMemoryDb.Events;
 using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Events.Streams;
 using InMemoryDb.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,13 +38,17 @@ public sealed class EventLogStreamCluster : IAsyncDisposable
     public IAsyncStream<EventEnvelope> Stream => Client.GetStreamProvider(EventStreams.ProviderName).GetStream<EventEnvelope>(EventStreams.Log);
 
     /// <summary>Starts a cluster; <paramref name="postgres"/> null keeps everything in memory.</summary>
-    public static async Task<EventLogStreamCluster> StartAsync(string? postgres, params (string Key, string Value)[] settings)
+    public static Task<EventLogStreamCluster> StartAsync(string? postgres, params (string Key, string Value)[] settings)
+        => StartAsync(1, postgres, settings);
+
+    /// <summary>Starts a cluster of <paramref name="silos"/> silos; <paramref name="postgres"/> null keeps everything in memory.</summary>
+    public static async Task<EventLogStreamCluster> StartAsync(short silos, string? postgres, params (string Key, string Value)[] settings)
     {
         var serviceId = "streams-" + Guid.NewGuid().ToString("N")[..12];
         var values = new Dictionary<string, string?> { ["InMemoryDb:Passwords:Iterations"] = "1000", ["ConnectionStrings:Postgres"] = postgres };
         foreach (var (key, value) in settings) values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
         builder.ConfigureSilo((_, silo) => silo.AddInMemoryDbGrains(configuration));
         builder.ConfigureClient(client => client.AddEventLogStreams());
@@ -52,11 +57,25 @@ public sealed class EventLogStreamCluster : IAsyncDisposable
         return new EventLogStreamCluster(cluster, serviceId);
     }
 
-    /// <summary>Kills the silo at once (no graceful stop) and drops the client with it.</summary>
-    public async Task KillSiloAsync()
+    /// <summary>The index among the active silos of the one that reads the log (owns the provider's queue).</summary>
+    public Task<int> ReaderIndexAsync()
+        => Eventually.Poll(
+            () => Task.FromResult(Cluster.GetActiveSilos().ToList().FindIndex(silo =>
+                ((EventLogAdapterFactory)Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredKeyedService<IQueueAdapterFactory>(EventStreams.ProviderName)).ReadsTheLog)),
+            index => index >= 0);
+
+    /// <summary>Kills a silo at once (no graceful stop; the first one by default) and drops the client with it.</summary>
+    public async Task KillSiloAsync(int index = 0)
     {
         await Cluster.StopClusterClientAsync();
-        await Cluster.KillSiloAsync(Cluster.GetActiveSilos().Single());
+        await Cluster.KillSiloAsync(Cluster.GetActiveSilos().ElementAt(index));
+    }
+
+    /// <summary>A new client (after <see cref="KillSiloAsync"/>), once the cluster knows the killed silo is dead.</summary>
+    public async Task StartClientAsync()
+    {
+        await Cluster.InitializeClientAsync();
+        await Cluster.WaitForLivenessToStabilizeAsync(didKill: true);
     }
 
     /// <summary>Starts a new silo and a new client (after <see cref="KillSiloAsync"/>).</summary>

@@ -133,6 +133,49 @@ public sealed class EventLogStreamTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task WhenTheSiloReadingTheLogDiesAnotherTakesOverAndASubscriberResumesWithNothingMissed()
+    {
+        await using var cluster = await EventLogStreamCluster.StartAsync(2, TestEnvironment.Postgres);
+        await using var dataSource = NpgsqlDataSource.Create(TestEnvironment.Postgres);
+        var own = new PostgresEventLogStore(dataSource, Options.Create(new ClusterOptions { ServiceId = cluster.ServiceId }));
+        var start = await own.LastPositionAsync();
+        var before = new RecordingObserver();
+        await cluster.Stream.SubscribeAsync(before, EventLogToken.After(start));
+        using var stop = new CancellationTokenSource();
+        // A writer that keeps appending while a silo dies and the log's queue moves.
+        var writer = Task.Run(async () =>
+        {
+            var written = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await AppendAsync(own, "w" + written, 5);
+                written += 5;
+                await Task.Delay(10);
+            }
+            return written;
+        });
+        await before.WaitForAsync(100);
+
+        await cluster.KillSiloAsync(await cluster.ReaderIndexAsync());
+        await cluster.StartClientAsync();
+        Assert.Equal(0, await cluster.ReaderIndexAsync());
+        var seen = before.Snapshot();
+        var lastSeen = seen[^1].Position;
+        var after = new RecordingObserver();
+        await cluster.Stream.SubscribeAsync(after, EventLogToken.After(lastSeen));
+        await after.WaitForAsync(100);
+        stop.Cancel();
+        var written = await writer;
+
+        var all = await ReadAllAsync(own, start);
+        Assert.Equal(written, all.Count);
+        var expected = all.Where(e => e.Position > lastSeen).Select(e => e.Position).ToArray();
+        Assert.Equal(expected, (await after.WaitForAsync(expected.Length)).Select(r => r.Position));
+        Assert.Equal(all.Select(e => e.Position), seen.Select(r => r.Position).Concat(after.Snapshot().Select(r => r.Position)));
+        output.WriteLine($"{written} events; seen before the kill: {seen.Length}; after it: {after.Snapshot().Length}");
+    }
+
+    [Fact]
     public async Task ProducingOnTheEventLogStreamIsRefused()
     {
         await using var cluster = await EventLogStreamCluster.StartAsync(null);

@@ -72,5 +72,8 @@ public sealed class EventLogAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     /// <inheritdoc />
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new EventLogReceiver(_caches.GetOrAdd(queueId, _ => NewCache()), _logger);
 
+    /// <summary>True while this silo reads the log (owns its queue).</summary>
+    internal bool ReadsTheLog => _caches.Values.Any(c => c.IsStarted && !c.IsStopped);
+
     private EventLogCache NewCache() => new(EventStreams.Log, _services.GetRequiredService<IEventLogStore>(), _options, _logger);
 }

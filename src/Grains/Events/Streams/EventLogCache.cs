@@ -42,6 +42,9 @@ internal sealed class EventLogCache : IQueueCache
     /// <summary>True once the receiver found where the log ends (<see cref="Start"/>).</summary>
     public bool IsStarted { get; private set; }
 
+    /// <summary>True once the receiver stopped (its queue left this silo, or the silo stops).</summary>
+    public bool IsStopped { get; private set; }
+
     /// <summary>The log's last position when the receiver started: subscriptions made before it start after it.</summary>
     public long StartPosition { get; private set; }
 
@@ -61,6 +64,9 @@ internal sealed class EventLogCache : IQueueCache
         StartPosition = Head = CoveredAfter = position;
         IsStarted = true;
     }
+
+    /// <summary>Called by the receiver when it stops.</summary>
+    public void Stop() => IsStopped = true;
 
     /// <summary>Asks the receiver to remind the pulling agent of the stream, which resumes the cursors waiting for a read.</summary>
     public void RequestWake() => Interlocked.Exchange(ref _wake, 1);

@@ -82,7 +82,11 @@ internal sealed partial class EventLogReceiver(EventLogCache cache, ILogger logg
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+    public Task Shutdown(TimeSpan timeout)
+    {
+        cache.Stop();
+        return Task.CompletedTask;
+    }
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
