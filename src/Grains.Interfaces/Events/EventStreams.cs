@@ -23,14 +23,4 @@ public static class EventStreams
 
     /// <summary>The one stream that plays the whole event log, in position order.</summary>
     public static readonly StreamId Log = StreamId.Create(LogNamespace, LogKey);
-
-    /// <summary>
-    /// The stream namespace of the outbox's memory streams, which carry each event from its grain to the log writer
-    /// (not the log itself: subscribe to <see cref="Log"/>). Goes away when grains write their events into the log
-    /// in the same transaction as their state.
-    /// </summary>
-    public const string Namespace = "eventlog";
-
-    /// <summary>How many outbox streams there are (keys "0" to "7"); see <see cref="Namespace"/>.</summary>
-    public const int Partitions = 8;
 }

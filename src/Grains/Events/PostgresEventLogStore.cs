@@ -79,9 +79,11 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
     /// <inheritdoc />
     public async Task<long> LastPositionAsync(CancellationToken cancellationToken = default)
     {
-        // Positions follow commit order (appends are serialized), so the largest committed one is the end of what a
-        // read returns. The index on (service_id, position) answers it from its last entry.
-        await using var command = dataSource.CreateCommand("SELECT coalesce(max(position), 0) FROM event_log WHERE service_id = $1");
+        // Below the horizon as ReadAsync reads: a transaction still running writes positions above it, so reading on
+        // after this one skips nothing. The index on (service_id, position) answers it from one entry.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT coalesce(max(position), 0) FROM event_log WHERE service_id = $1 AND position < {EventPositions.HorizonSql}
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

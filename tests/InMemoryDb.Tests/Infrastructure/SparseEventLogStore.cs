@@ -41,9 +41,6 @@ public sealed class SparseEventLogStore : IEventLogStore
     public Task AppendAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     /// <inheritdoc />
-    public Task<IReadOnlySet<Guid>> MissingAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-    /// <inheritdoc />
     public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(long after, int limit, long maxBytes = long.MaxValue, CancellationToken cancellationToken = default)
     {
         await Task.Yield();
