@@ -69,6 +69,39 @@ public sealed class EventLogStreamTests(ITestOutputHelper output)
         await handle.UnsubscribeAsync();
     }
 
+    /// <summary>The commit is the publish: grains' committed changes reach a subscriber with nothing published after the commit.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CommittedChangesOfGrainsReachASubscriberInCommitOrder(bool persistent)
+    {
+        await using var cluster = await EventLogStreamCluster.StartAsync(Postgres(persistent));
+        var start = await cluster.Store.LastPositionAsync();
+        var observer = new RecordingObserver();
+        await cluster.Stream.SubscribeAsync(observer, EventLogToken.After(start));
+
+        const int Writers = 8, PerWriter = 25;
+        var prefix = "stream-" + Guid.NewGuid().ToString("N")[..8];
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            var key = $"{prefix}-{w}";
+            var grain = cluster.Client.GetGrain<InMemoryDb.KeyValue.IKeyValueGrain>(InMemoryDb.KeyValue.KeyValueKeys.GrainKey(key));
+            for (var i = 0; i < PerWriter; i++) Assert.Equal(OutcomeKind.Ok, (await grain.PutAsync(key, $"v{i}", null)).Kind);
+        })));
+
+        var received = await observer.WaitForAsync(Writers * PerWriter);
+        var logged = (await ReadAllAsync(cluster.Store, start)).Where(e => e.Event.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        Assert.Equal(Writers * PerWriter, logged.Count);
+        Assert.Equal(logged.Select(e => e.Event.EventId), received.Where(r => logged.Any(e => e.Event.EventId == r.EventId)).Select(r => r.EventId));
+        Assert.All(received.Zip(received.Skip(1)), pair => Assert.True(pair.First.Position < pair.Second.Position));
+        // Each key's events arrive in the order its changes were made.
+        foreach (var key in logged.GroupBy(e => e.Event.Key))
+        {
+            Assert.Equal(Enumerable.Range(0, PerWriter).Select(i => $"v{i}"),
+                key.Select(e => System.Text.Json.JsonDocument.Parse(e.Event.ContentJson).RootElement.GetProperty("value").GetString()));
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
