@@ -51,10 +51,13 @@ bench_kv_warmup() {
 bench_start() {
   local port=$1 log=$2
   shift 2
+  # Refuse a port something else listens on: the health check would pass and the run would load that process.
+  if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then echo "port $port is already in use" >&2; return 1; fi
   env ${BENCH_API_ENV:-} dotnet "$@" --urls "http://127.0.0.1:$port" > "$log" 2>&1 &
   BENCH_PID=$!
   bench_at_exit "bench_stop $BENCH_PID"
-  bench_wait_http "http://127.0.0.1:$port" "${BENCH_HEALTH_PATH:-/health}" || { echo "$1 did not start; see $log" >&2; return 1; }
+  bench_wait_http "http://127.0.0.1:$port" "${BENCH_HEALTH_PATH:-/health}" && kill -0 "$BENCH_PID" 2> /dev/null \
+    || { echo "$1 did not start; see $log" >&2; return 1; }
 }
 
 # bench_wait_http URL [PATH]: waits (at most 2 minutes) until URL/PATH (default /health) answers 2xx.

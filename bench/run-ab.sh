@@ -27,7 +27,7 @@ URL="http://127.0.0.1:$PORT"
 OUT=bench/results/ab-$(date -u +%Y%m%dT%H%M%SZ).txt
 mkdir -p bench/results
 export Logging__LogLevel__Default=Warning
-echo "machine: $(nproc) cores; $REPS processes per variant; $ROUNDS x $SECONDS_PER_ROUND s at $RATE PUT/s" | tee "$OUT"
+echo "machine: $(bench_machine); $REPS processes per variant; $ROUNDS x $SECONDS_PER_ROUND s at $RATE PUT/s" | tee "$OUT"
 
 declare -A P99 P50 CEILING WRK
 VARIANTS=("$@")
