@@ -15,7 +15,7 @@ public sealed class EventLogStreamOptionsTests
         var defaults = EventLogStreams.OptionsFrom(Configuration());
         Assert.Equal(TimeSpan.FromMilliseconds(50), defaults.PollPeriod);
         Assert.Equal(1000, defaults.ReadLimit);
-        Assert.Equal(8192, defaults.CacheCapacity);
+        Assert.Equal(256, defaults.CacheCapacity);
         Assert.Equal(100, defaults.DeliveryBatchSize);
 
         var set = EventLogStreams.OptionsFrom(Configuration(

@@ -15,11 +15,16 @@ public sealed record EventLogStreamOptions
     /// <summary>At most this much event content (UTF-8 JSON bytes) per read (at least one event is read whatever its size).</summary>
     public long ReadMaxBytes { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>The most recent events kept in memory for subscribers (older ones are read from the log again).</summary>
-    public int CacheCapacity { get; init; } = 8192;
+    /// <summary>
+    /// The most recent events kept in memory for subscribers (older ones are read from the log again). Small on purpose:
+    /// events cached for tens of seconds outlive the young GC generations and every one costs a full collection later.
+    /// On the Rinha profile (one run each, seed 8803, docs/benchmarks/2026-12-07-issue-19.md) the p99 was 34.7 ms with
+    /// 8,192 and 21.0 ms with 256.
+    /// </summary>
+    public int CacheCapacity { get; init; } = 256;
 
     /// <summary>The most memory, estimated, that the cached events may take.</summary>
-    public long CacheMaxBytes { get; init; } = 64L * 1024 * 1024;
+    public long CacheMaxBytes { get; init; } = 8L * 1024 * 1024;
 
     /// <summary>At most this many events per delivery to a subscriber (1: one call per event).</summary>
     public int DeliveryBatchSize { get; init; } = 100;
