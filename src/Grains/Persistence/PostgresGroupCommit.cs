@@ -23,6 +23,12 @@ public sealed class GroupCommitOptions
 
     /// <summary>Most payload bytes in one batch (a larger single write travels alone).</summary>
     public int MaxBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>These options, or an error naming the setting out of range (at silo configuration, not at the first write).</summary>
+    public GroupCommitOptions Validated()
+        => Writers < 1 || MaxWrites < 1 || MaxBytes < 1
+            ? throw new InvalidOperationException($"InMemoryDb:GroupCommit: Writers ({Writers}), MaxWrites ({MaxWrites}) and MaxBytes ({MaxBytes}) must each be at least 1.")
+            : this;
 }
 
 /// <summary>
@@ -88,10 +94,7 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
     /// <summary>Starts the writers; <paramref name="reads"/> (the ADO.NET provider) serves reads and clears.</summary>
     public PostgresGroupCommit(string name, NpgsqlDataSource dataSource, string serviceId, IGrainStorage reads, GroupCommitOptions options, ILogger<PostgresGroupCommit> logger)
     {
-        if (options.Writers < 1 || options.MaxWrites < 1 || options.MaxBytes < 1)
-        {
-            throw new InvalidOperationException("InMemoryDb:GroupCommit: Writers, MaxWrites and MaxBytes must be at least 1.");
-        }
+        options.Validated();
         _name = name;
         _dataSource = dataSource;
         _serviceId = serviceId;

@@ -56,19 +56,6 @@ public sealed record InMemoryDbSettings
     /// <summary>How long a starting silo waits for PostgreSQL (<c>InMemoryDb:StartupTimeoutSeconds</c>).</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>
-    /// How often each silo's pulling agents look for new events on the event-log streams
-    /// (<c>InMemoryDb:EventStream:PollPeriod</c>); a busy queue is read until empty at each look. Longer: fewer empty
-    /// polls and larger batches for the log writer; an event reaches the <c>event_log</c> table up to this much later.
-    /// </summary>
-    public TimeSpan EventStreamPollPeriod { get; init; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>
-    /// At most this many events go to an event-log consumer in one delivery (<c>InMemoryDb:EventStream:DeliveryBatchSize</c>;
-    /// 1 delivers each event in its own call).
-    /// </summary>
-    public int EventStreamDeliveryBatchSize { get; init; } = 100;
-
     /// <summary>True when grain state and the event log are durable in PostgreSQL.</summary>
     public bool IsPersistent => !string.IsNullOrWhiteSpace(Postgres);
 
@@ -92,18 +79,6 @@ public sealed record InMemoryDbSettings
             ResponseTimeout = configuration.GetValue<TimeSpan?>("Orleans:ResponseTimeout"),
             Tls = OrleansTlsSettings.From(configuration),
             StartupTimeout = TimeSpan.FromSeconds(configuration.GetValue("InMemoryDb:StartupTimeoutSeconds", 60)),
-            EventStreamPollPeriod = PositiveDuration(configuration, "InMemoryDb:EventStream:PollPeriod", defaults.EventStreamPollPeriod),
-            EventStreamDeliveryBatchSize = PositiveCount(configuration, "InMemoryDb:EventStream:DeliveryBatchSize", defaults.EventStreamDeliveryBatchSize),
         };
     }
-
-    private static TimeSpan PositiveDuration(IConfiguration configuration, string key, TimeSpan fallback)
-        => configuration.GetValue(key, fallback) is var value && value > TimeSpan.Zero
-            ? value
-            : throw new InvalidOperationException($"{key} must be a positive duration such as 00:00:00.100; it is {value}.");
-
-    private static int PositiveCount(IConfiguration configuration, string key, int fallback)
-        => configuration.GetValue(key, fallback) is var value && value > 0
-            ? value
-            : throw new InvalidOperationException($"{key} must be at least 1; it is {value}.");
 }

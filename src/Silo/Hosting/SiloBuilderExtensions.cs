@@ -103,7 +103,7 @@ public static class SiloBuilderExtensions
                 o.DataSource = dataSource;
                 o.GrainStorageSerializer = new JsonGrainStateSerializer();
             });
-            var groupCommit = configuration.GetSection("InMemoryDb:GroupCommit").Get<GroupCommitOptions>() ?? new GroupCommitOptions();
+            var groupCommit = (configuration.GetSection("InMemoryDb:GroupCommit").Get<GroupCommitOptions>() ?? new GroupCommitOptions()).Validated();
             services.AddGrainStorage(ProviderNames.Storage, (sp, name) => new PostgresGroupCommit(
                 name, dataSource, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
                 sp.GetRequiredKeyedService<IGrainStorage>(ProviderNames.StorageReads), groupCommit,

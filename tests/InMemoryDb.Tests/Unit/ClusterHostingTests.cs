@@ -33,23 +33,6 @@ public sealed class ClusterHostingTests
     }
 
     [Fact]
-    public void EventStreamSettingsHaveMeasuredDefaultsAndRefuseNonsense()
-    {
-        var defaults = InMemoryDbSettings.From(Configuration());
-        Assert.Equal(TimeSpan.FromMilliseconds(100), defaults.EventStreamPollPeriod);
-        Assert.Equal(100, defaults.EventStreamDeliveryBatchSize);
-
-        var set = InMemoryDbSettings.From(Configuration(("InMemoryDb:EventStream:PollPeriod", "00:00:00.250"), ("InMemoryDb:EventStream:DeliveryBatchSize", "1")));
-        Assert.Equal(TimeSpan.FromMilliseconds(250), set.EventStreamPollPeriod);
-        Assert.Equal(1, set.EventStreamDeliveryBatchSize);
-
-        var period = Assert.Throws<InvalidOperationException>(() => InMemoryDbSettings.From(Configuration(("InMemoryDb:EventStream:PollPeriod", "00:00:00"))));
-        Assert.Contains("InMemoryDb:EventStream:PollPeriod", period.Message);
-        var batch = Assert.Throws<InvalidOperationException>(() => InMemoryDbSettings.From(Configuration(("InMemoryDb:EventStream:DeliveryBatchSize", "0"))));
-        Assert.Contains("InMemoryDb:EventStream:DeliveryBatchSize", batch.Message);
-    }
-
-    [Fact]
     public void FailureDetectionIsTunedAndOverridable()
     {
         var tuned = new ServiceCollection();
@@ -81,5 +64,15 @@ public sealed class ClusterHostingTests
         var configuration = Configuration(("ConnectionStrings:Redis", "127.0.0.1:6380"));
         var refused = Assert.Throws<InvalidOperationException>(() => builder.UseOrleans(silo => silo.AddInMemoryDb(configuration)));
         Assert.Contains("ConnectionStrings:Postgres", refused.Message);
+    }
+
+    [Fact]
+    public void GroupCommitSettingsOutOfRangeAreRefusedAtConfiguration()
+    {
+        Assert.Equal(2, new InMemoryDb.Grains.Persistence.GroupCommitOptions().Validated().Writers);
+        var refused = Assert.Throws<InvalidOperationException>(() => new InMemoryDb.Grains.Persistence.GroupCommitOptions { Writers = 0 }.Validated());
+        Assert.Contains("InMemoryDb:GroupCommit", refused.Message);
+        Assert.Throws<InvalidOperationException>(() => new InMemoryDb.Grains.Persistence.GroupCommitOptions { MaxWrites = 0 }.Validated());
+        Assert.Throws<InvalidOperationException>(() => new InMemoryDb.Grains.Persistence.GroupCommitOptions { MaxBytes = -1 }.Validated());
     }
 }
