@@ -14,14 +14,7 @@ namespace InMemoryDb.Grains.Events;
 public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<ClusterOptions> cluster) : IEventLogStore
 {
     // One statement per transaction of at most EventPositions.MaxPerTransaction events.
-    private static readonly string InsertSql = $"""
-        INSERT INTO event_log (position, service_id, event_id, method, entity, key, content, correlation_id, source, created_at)
-        SELECT {EventPositions.PositionSql("e.ord - 1")}, $1, e.id, e.method, e.entity, e.key, e.content::jsonb, e.correlation_id, e.source, e.created_at
-          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
-               WITH ORDINALITY AS e(id, method, entity, key, content, correlation_id, source, created_at, ord)
-         ORDER BY e.ord
-        ON CONFLICT (event_id) DO NOTHING
-        """;
+    private static readonly string InsertSql = EventPositions.InsertSql(first: 2, ordinalOffset: "0");
 
     private readonly string _serviceId = cluster.Value.ServiceId;
 
@@ -32,14 +25,7 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
         {
             await using var insert = dataSource.CreateCommand(InsertSql);
             insert.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
-            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.EventId).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Method).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Entity).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Key).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.ContentJson).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.CorrelationId).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Source).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(e => e.Timestamp.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            EventPositions.AddEventParameters(insert.Parameters, chunk);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }

@@ -65,18 +65,9 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
 
     private static readonly string WriteSql = WriteStateSql + " SELECT version FROM written";
 
-    private static readonly string WriteWithEventsSql = WriteStateSql + $"""
-        ,
-        logged AS (
-            INSERT INTO event_log (position, service_id, event_id, method, entity, key, content, correlation_id, source, created_at)
-            SELECT {EventPositions.PositionSql("$10 + e.ord - 1")}, $1, e.id, e.method, e.entity, e.key, e.content::jsonb, e.correlation_id, e.source, e.created_at
-              FROM written,
-                   unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[])
-                   WITH ORDINALITY AS e(id, method, entity, key, content, correlation_id, source, created_at, ord)
-             ORDER BY e.ord
-            ON CONFLICT (event_id) DO NOTHING)
-        SELECT version FROM written
-        """;
+    // The events are inserted once per row of 'written': only when the state was written.
+    private static readonly string WriteWithEventsSql =
+        $"{WriteStateSql}, logged AS ({EventPositions.InsertSql(first: 11, ordinalOffset: "$10", from: "written")}) SELECT version FROM written";
 
     private readonly string _name;
     private readonly NpgsqlDataSource _dataSource;
@@ -238,14 +229,7 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
         p.Add(new NpgsqlParameter<int> { TypedValue = write.GrainTypeHash });
         if (events.Length == 0) return statement;
         p.Add(new NpgsqlParameter<int> { TypedValue = ordinal });
-        p.Add(new NpgsqlParameter<Guid[]> { TypedValue = Array.ConvertAll(events, e => e.EventId) });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(events, e => e.Method) });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(events, e => e.Entity) });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(events, e => e.Key) });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(events, e => e.ContentJson) });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(events, e => e.CorrelationId) });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(events, e => e.Source) });
-        p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = Array.ConvertAll(events, e => e.Timestamp.UtcDateTime), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        EventPositions.AddEventParameters(p, events);
         return statement;
     }
 
