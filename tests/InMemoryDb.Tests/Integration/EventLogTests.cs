@@ -33,10 +33,13 @@ public sealed class EventLogTests
         await store.AppendAsync([item]);
         await store.AppendAsync([item, item]);
         await store.AppendAsync([item with { ContentJson = """{"a":2}""" }]);
+        // Readers see a transaction once every older one (of any test on the server) has ended: once a later
+        // sentinel is visible, so are all three appends.
+        var sentinel = item with { EventId = Guid.NewGuid(), Key = "sentinel" };
+        await store.AppendAsync([sentinel]);
 
-        var logged = await store.ReadAsync(0, 100);
-        Assert.Single(logged);
-        Assert.Equal(item.EventId, logged[0].Event.EventId);
+        var logged = await Eventually.Poll(() => store.ReadAsync(0, 100), e => e.Any(x => x.Event.EventId == sentinel.EventId));
+        Assert.Equal([item.EventId, sentinel.EventId], logged.Select(e => e.Event.EventId));
         Assert.Equal("""{"a": 1}""", logged[0].Event.ContentJson);
     }
 
