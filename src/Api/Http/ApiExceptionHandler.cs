@@ -20,6 +20,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                 ? $"The request body is larger than {JsonBody.MaxBytes} bytes."
                 : bad.Message),
             JsonException json => (StatusCodes.Status400BadRequest, $"Malformed JSON: {json.Message}"),
+            DeadlineExceededException => (StatusCodes.Status504GatewayTimeout, "The request's deadline passed before its work was done; nothing of it was written after that."),
+            SiloFencedException => (StatusCodes.Status503ServiceUnavailable, "The silo holding this data could not confirm it is still a cluster member; nothing was written. Retry the request."),
             TimeoutException or OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, "The request timed out inside the cluster; retry it."),
             Orleans.Runtime.OrleansException or Orleans.Storage.InconsistentStateException or Npgsql.NpgsqlException or System.Net.Sockets.SocketException
                 => (StatusCodes.Status503ServiceUnavailable, "Storage or cluster is unavailable; retry the request."),

@@ -5,9 +5,10 @@ namespace InMemoryDb.Api.Http;
 
 /// <summary>
 /// Every request gets an answer within <c>InMemoryDb:RequestTimeout</c> (default 10 s; <c>00:00:00</c>: none): past it
-/// the client gets a 504 problem (the work may still complete: a write's fate is then unknown, read it back). A grain
-/// call cannot be cancelled, so the endpoint stops waiting for its handler and answers; the handler's late result is
-/// dropped. Routes marked <c>DisableRequestTimeout()</c> (dump, join, events: they stream) are exempt and end when the
+/// the client gets a 504 problem. The deadline travels with the request's grain calls (<see cref="InMemoryDb.Deadline"/>):
+/// a silo refuses a call, and the storage a write, once it has passed, so a write answered with a 504 is either
+/// committed already or never will be (read it back to know). The endpoint stops waiting for its handler and answers;
+/// the handler's late result is dropped. Routes marked <c>DisableRequestTimeout()</c> (dump, join, events: they stream) are exempt and end when the
 /// client goes. Deadlines come from a <see cref="DeadlineClock"/>, so a request costs no timer of its own.
 /// </summary>
 public static class RequestDeadline
@@ -31,6 +32,8 @@ public static class RequestDeadline
                 // Metadata lookups by type are cached by the endpoint.
                 if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<DisableRequestTimeoutAttribute>() is not null) return await next(context);
                 var deadline = clock.Token;
+                // Grains refuse the work once nobody waits for it, so a write cannot land long after its 504.
+                InMemoryDb.Deadline.Set(clock.Timeout);
                 try
                 {
                     return await next(context).AsTask().WaitAsync(deadline);

@@ -44,7 +44,8 @@ public enum WriteFate
 /// <item>applies every committed state to the grain's projection (<see cref="ProjectAsync"/>, an index partition) with
 /// a few retries before answering; a partition that missed it reconciles from storage when it activates or a silo dies.</item>
 /// </list>
-/// A version conflict (another activation wrote first) restores nothing of the attempted state: the grain forgets its
+/// A write past its call's <see cref="Deadline"/>, or refused by the silo's fence, is surely not written
+/// (<see cref="NotPerformedException"/>): the state stays as it was. A version conflict (another activation wrote first) restores nothing of the attempted state: the grain forgets its
 /// state, so the next call reads the stored one, and the call fails with <see cref="InconsistentStateException"/>.
 /// </summary>
 public abstract partial class EntityGrain<TState> : Grain where TState : EntityState, new()
@@ -102,6 +103,8 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
     /// </summary>
     protected async Task CommitAsync(TState next, params EventEnvelope[] events)
     {
+        // Nobody waits for the answer any more: the change is not made (a late write must not land).
+        Deadline.ThrowIfPassed("the write", beforeCall: false);
         next.WriteId = Guid.NewGuid();
         next.Events = events;
         var previous = _stored.State;
@@ -114,6 +117,13 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
         {
             _stored.State = previous;
             _stored.Forget();
+            OnStateChanged();
+            throw;
+        }
+        catch (NotPerformedException)
+        {
+            // Refused before it was sent (deadline) or by the database's fence: surely not written.
+            _stored.State = previous;
             OnStateChanged();
             throw;
         }
@@ -180,6 +190,8 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
 
     private async Task ProjectWithRetriesAsync()
     {
+        // The change is committed: its projection is owed whatever the caller's deadline.
+        Deadline.Clear();
         for (var attempt = 1; ; attempt++)
         {
             try

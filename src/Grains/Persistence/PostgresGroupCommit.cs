@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Fencing;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
@@ -42,6 +43,12 @@ public sealed class GroupCommitOptions
 /// fails every write with that error, which the entity kernel resolves by reading back (<see cref="EntityGrain{TState}"/>).
 /// Rows, hashes and versions are those of Microsoft.Orleans.Persistence.AdoNet, which stays the reader and clearer of
 /// record (<paramref name="reads"/>), so <c>IPersistentState</c> ETags stay right.
+/// <para>
+/// Fencing: each batch begins with <c>inmemorydb_fence</c>, which refuses the whole transaction once the server's clock
+/// has passed the silo's membership lease (<see cref="ISiloLease"/>), so a silo that was paused past its lease (and may
+/// have been declared dead) commits nothing it had queued; a write whose call's <see cref="Deadline"/> has passed
+/// leaves the queue unwritten. Both fail with a <see cref="NotPerformedException"/>: surely not written.
+/// </para>
 /// </summary>
 public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposable
 {
@@ -74,6 +81,7 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
     private readonly string _serviceId;
     private readonly IGrainStorage _reads;
     private readonly GroupCommitOptions _options;
+    private readonly ISiloLease _lease;
     private readonly ILogger _logger;
     private readonly JsonGrainStateSerializer _serializer = new();
     private readonly ConcurrentDictionary<string, int> _typeHashes = new(StringComparer.Ordinal);
@@ -83,8 +91,10 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
     private long _writes;
 
     /// <summary>Starts the writers; <paramref name="reads"/> (the ADO.NET provider) serves reads and clears.</summary>
-    public PostgresGroupCommit(string name, NpgsqlDataSource dataSource, string serviceId, IGrainStorage reads, GroupCommitOptions options, ILogger<PostgresGroupCommit> logger)
+    public PostgresGroupCommit(string name, NpgsqlDataSource dataSource, string serviceId, IGrainStorage reads, GroupCommitOptions options,
+        ISiloLease lease, ILogger<PostgresGroupCommit> logger)
     {
+        _lease = lease;
         options.Validated();
         _name = name;
         _dataSource = dataSource;
@@ -119,7 +129,7 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
         var expected = string.IsNullOrWhiteSpace(grainState.ETag) ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var write = new PendingWrite(
             stateName, key, StableHash(key.GetHashBytes()), TypeHash(stateName), expected,
-            _serializer.Serialize(grainState.State).ToArray(), events);
+            _serializer.Serialize(grainState.State).ToArray(), events, Deadline.Current);
         if (!_queue.Writer.TryWrite(write)) throw new ObjectDisposedException(nameof(PostgresGroupCommit), "The silo is stopping: grain storage takes no more writes.");
 
         var version = await write.Task;
@@ -162,10 +172,41 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
     /// <summary>Commits <paramref name="batch"/> and completes each of its writes; never throws.</summary>
     private async Task CommitAsync(List<PendingWrite> batch)
     {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (batch.Exists(w => w.Deadline <= now))
+        {
+            foreach (var late in batch.Where(w => w.Deadline <= now))
+            {
+                late.TrySetException(new DeadlineExceededException($"The deadline of the write passed {now - late.Deadline} ms before it could be sent: it was not written.", beforeCall: false));
+            }
+            batch.RemoveAll(w => w.Deadline <= now);
+            if (batch.Count == 0) return;
+        }
+        if (!_lease.IsHeld)
+        {
+            try
+            {
+                await _lease.ConfirmAsync(beforeCall: false);
+            }
+            catch (SiloFencedException e)
+            {
+                foreach (var write in batch) write.TrySetException(e);
+                return;
+            }
+        }
+
         int?[] versions;
         try
         {
-            versions = await ExecuteAsync(batch);
+            versions = await ExecuteAsync(batch, _lease.PostgresValidUntil);
+        }
+        catch (PostgresException e) when (e.SqlState == FenceSqlState)
+        {
+            // The lease ended before the server ran the batch: nothing of it is stored.
+            LogFenced(_logger, batch.Count, e.MessageText);
+            var fenced = new SiloFencedException($"The silo's membership lease ended before PostgreSQL ran its write ({e.MessageText}).", beforeCall: false);
+            foreach (var write in batch) write.TrySetException(fenced);
+            return;
         }
         catch (PostgresException e) when (batch.Count > 1)
         {
@@ -187,10 +228,16 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
         for (var i = 0; i < batch.Count; i++) batch[i].TrySetResult(versions[i]);
     }
 
-    private async Task<int?[]> ExecuteAsync(List<PendingWrite> batch)
+    private async Task<int?[]> ExecuteAsync(List<PendingWrite> batch, DateTime? fence)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var command = new NpgsqlBatch(connection);
+        if (fence is { } validUntil)
+        {
+            var check = new NpgsqlBatchCommand("SELECT inmemorydb_fence($1)");
+            check.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = validUntil, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.BatchCommands.Add(check);
+        }
         var ordinal = 0;
         foreach (var write in batch)
         {
@@ -200,6 +247,7 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
         var versions = new int?[batch.Count];
         await using (var reader = await command.ExecuteReaderAsync())
         {
+            if (fence is not null && !await reader.NextResultAsync()) throw new InvalidOperationException("The batch returned no result after its fence.");
             for (var i = 0; i < batch.Count; i++)
             {
                 if (i > 0 && !await reader.NextResultAsync()) throw new InvalidOperationException("The batch returned fewer results than it has writes.");
@@ -238,12 +286,21 @@ public sealed partial class PostgresGroupCommit : IGrainStorage, IAsyncDisposabl
     /// <summary>The hash Orleans' ADO.NET provider stores (its default hasher, <c>OrleansDefaultHasher</c>).</summary>
     private static int StableHash(byte[] data) => (int)Orleans.StableHash.ComputeHash(data);
 
+    /// <summary>The SQLSTATE <c>inmemorydb_fence</c> raises.</summary>
+    public const string FenceSqlState = "IMDBF";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} state writes: the silo's lease had ended ({Reason})")]
+    private static partial void LogFenced(ILogger logger, int count, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} state writes; writing them one by one")]
     private static partial void LogBatchRefused(ILogger logger, Exception exception, int count);
 
-    private sealed class PendingWrite(string stateName, AdoKey key, int grainIdHash, int grainTypeHash, int? expectedVersion, byte[] payload, EventEnvelope[] events)
+    private sealed class PendingWrite(string stateName, AdoKey key, int grainIdHash, int grainTypeHash, int? expectedVersion, byte[] payload, EventEnvelope[] events, long? deadline)
         : TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
+        /// <summary>The call's deadline in Unix milliseconds (<see cref="InMemoryDb.Deadline"/>); long.MaxValue: none.</summary>
+        public long Deadline { get; } = deadline ?? long.MaxValue;
+
         public string StateName { get; } = stateName;
         public AdoKey Key { get; } = key;
         public int GrainIdHash { get; } = grainIdHash;

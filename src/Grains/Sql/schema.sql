@@ -152,3 +152,16 @@ CREATE TABLE IF NOT EXISTS inmemorydb_migrations
 -- Seed 000's table shape, as a view over the log.
 CREATE OR REPLACE VIEW dados (id, metodo, conteudo, criado_em) AS
     SELECT position, method, content, created_at FROM event_log;
+
+-- The write fence of a silo (docs/decisions/fencing-and-deadlines.md): a batch of state writes begins with it and
+-- commits nothing once the server's clock has passed the lease the silo last confirmed, in this server's time.
+CREATE OR REPLACE FUNCTION inmemorydb_fence(valid_until timestamptz) RETURNS void
+LANGUAGE plpgsql AS
+$fence$
+BEGIN
+    IF clock_timestamp() >= valid_until THEN
+        RAISE EXCEPTION 'the silo''s membership lease ended at % (server time %): write refused', valid_until, clock_timestamp()
+            USING ERRCODE = 'IMDBF';
+    END IF;
+END
+$fence$;

@@ -1,5 +1,6 @@
 using InMemoryDb.Events;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -9,11 +10,15 @@ namespace InMemoryDb.Silo.Hosting;
 /// <summary>Composes an Orleans client of the service's cluster from the same configuration as the silos.</summary>
 public static class ClientBuilderExtensions
 {
+    /// <summary>How often a client re-reads the gateway list (Orleans' default is a minute); <c>Orleans:Gateway:GatewayListRefreshPeriod</c>.</summary>
+    public static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Connects to the cluster's gateways: those registered in Redis when <c>ConnectionStrings:Redis</c> is set
     /// (the cluster deployment), otherwise the gateway port on this machine (localhost clustering). With
     /// <c>Orleans:Tls:CertificatePath</c> set, connects over mutual TLS with the same settings as the silos. The client
-    /// can subscribe to the event log (<see cref="EventStreams.Log"/>).
+    /// can subscribe to the event log (<see cref="EventStreams.Log"/>). Calls through a silo that dies fail once it is
+    /// declared dead and are retried once where safe (<see cref="GatewayWatch"/>, <see cref="CallRetry"/>).
     /// </summary>
     public static IClientBuilder AddInMemoryDbClient(this IClientBuilder client, IConfiguration configuration)
     {
@@ -41,6 +46,12 @@ public static class ClientBuilderExtensions
             o.MaxMessageBodySize = SiloBuilderExtensions.MaxMessageBodySize;
             if (settings.ResponseTimeout is { } timeout) o.ResponseTimeout = timeout;
         });
+        // Leaving a gateway whose silo died within a second or so of its death, failing the calls in flight through
+        // it at once, and retrying those that cannot do anything twice (reads, calls refused before they ran).
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayListRefreshPeriod);
+        client.Configure<GatewayOptions>(configuration.GetSection("Orleans:Gateway"));
+        client.AddOutgoingGrainCallFilter<CallRetry>();
+        client.Services.AddHostedService<GatewayWatch>();
         // Subscribing to the event log (EventStreams.Log), with a token to resume from a position.
         client.AddEventLogStreams();
         return client;

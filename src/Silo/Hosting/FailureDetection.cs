@@ -5,14 +5,18 @@ using Orleans.Configuration;
 namespace InMemoryDb.Silo.Hosting;
 
 /// <summary>
-/// How fast the cluster declares a silo dead, so the grains it hosted re-activate elsewhere. Orleans' defaults
-/// (5 s probes, 3 missed, table read every 60 s) take 15 s or more; with these a killed silo, whose refused
-/// connections fail each probe at once, is declared dead in 2–4 s (measured), and a hung one within about 3 × 8 s. Every value can be overridden under <c>Orleans:Membership</c>
+/// How fast the cluster declares a silo dead, so the grains it hosted re-activate elsewhere; chosen on purpose
+/// (docs/decisions/fencing-and-deadlines.md). A killed silo, whose refused connections fail each probe at once, is
+/// declared dead within a few seconds; a hung one (paused, frozen) after <see cref="MissedProbesLimit"/> probes in a
+/// row each waited <see cref="ProbeTimeout"/>: 6 s, plus up to one probe period, then the vote is written. The probe
+/// timeout is fixed (Orleans would otherwise adapt it up to four times, which made a hung silo take about 25 s), and
+/// the shortest possible declaration (missed probes × the shortest timeout) bounds the membership lease
+/// (<c>InMemoryDb.Grains.Fencing.LeaseOptions</c>). Every value can be overridden under <c>Orleans:Membership</c>
 /// (the names of <see cref="ClusterMembershipOptions"/>, e.g. <c>Orleans__Membership__ProbeTimeout=00:00:03</c>).
 /// </summary>
 public static class FailureDetection
 {
-    /// <summary>The initial probe timeout (the effective one adapts between half and four times it).</summary>
+    /// <summary>The probe timeout, also its minimum and maximum (Orleans adapts it between them).</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Missed probes before a silo votes its peer dead.</summary>
@@ -30,6 +34,13 @@ public static class FailureDetection
             o.NumMissedProbesLimit = MissedProbesLimit;
             o.TableRefreshTimeout = TableRefreshTimeout;
         });
-        services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        var section = configuration.GetSection("Orleans:Membership");
+        services.Configure<ClusterMembershipOptions>(section);
+        // The probe timeout does not adapt unless its bounds are configured: detection time stays what was chosen.
+        services.PostConfigure<ClusterMembershipOptions>(o =>
+        {
+            if (section["MinProbeTimeout"] is null) o.MinProbeTimeout = o.ProbeTimeout;
+            if (section["MaxProbeTimeout"] is null) o.MaxProbeTimeout = o.ProbeTimeout;
+        });
     }
 }

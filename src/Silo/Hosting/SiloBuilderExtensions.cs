@@ -4,9 +4,11 @@ using System.Net.Sockets;
 using InMemoryDb.Events;
 using InMemoryDb.Grains;
 using InMemoryDb.Grains.Events;
+using InMemoryDb.Grains.Fencing;
 using InMemoryDb.Grains.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -58,6 +60,11 @@ public static class SiloBuilderExtensions
                     null, $"{advertised}:{settings.SiloPort}/{settings.GatewayPort}", sp.GetRequiredService<ILogger<ClusterTransportAnnouncer>>()));
             }
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, settings.ListenOnAnyHostAddress);
+            // Fencing: a silo that cannot confirm its membership within a lease serves no call and commits no write.
+            silo.Services.Configure<LeaseOptions>(configuration.GetSection("InMemoryDb:Fencing"));
+            silo.Services.AddSingleton<MembershipLease>();
+            silo.Services.AddSingleton<ISiloLease>(sp => sp.GetRequiredService<MembershipLease>());
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MembershipLease>());
         }
         else
         {
@@ -83,6 +90,9 @@ public static class SiloBuilderExtensions
         var settings = InMemoryDbSettings.From(configuration);
         var services = silo.Services;
         services.AddSingleton(settings);
+        // Alone (localhost clustering, test clusters) nobody can declare the silo dead: its lease always holds.
+        services.TryAddSingleton<ISiloLease>(SoleSiloLease.Instance);
+        silo.AddIncomingGrainCallFilter<CallGuard>();
         services.AddSingleton(settings.IsPersistent ? StorageInfo.Postgres : StorageInfo.Memory);
         silo.Configure<SiloMessagingOptions>(o =>
         {
@@ -107,7 +117,7 @@ public static class SiloBuilderExtensions
             services.AddGrainStorage(ProviderNames.Storage, (sp, name) => new PostgresGroupCommit(
                 name, dataSource, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
                 sp.GetRequiredKeyedService<IGrainStorage>(ProviderNames.StorageReads), groupCommit,
-                sp.GetRequiredService<ILogger<PostgresGroupCommit>>()));
+                sp.GetRequiredService<ISiloLease>(), sp.GetRequiredService<ILogger<PostgresGroupCommit>>()));
             services.AddSingleton<IGrainStateScanner, PostgresGrainStateScanner>();
             services.AddSingleton<IEventLogStore, PostgresEventLogStore>();
             services.AddSingleton<IStorageHealthCheck, PostgresStorageHealthCheck>();

@@ -42,6 +42,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>The certificates of the cluster's Orleans TLS; null: TLS is off.</summary>
     public TestCertificates? Tls { get; }
 
+    /// <summary>Settings added to every API started from now on (e.g. <c>InMemoryDb__RequestTimeout</c>).</summary>
+    public Dictionary<string, string?> ApiSettings { get; } = [];
+
     /// <summary>The PostgreSQL connection string of the silos.</summary>
     public static string Postgres => TestEnvironment.Postgres;
 
@@ -71,6 +74,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         environment["InMemoryDb__Mode"] = "client";
         environment["Urls"] = url.ToString().TrimEnd('/');
         foreach (var (key, value) in ClientEnvironment()) environment[key] = value;
+        foreach (var (key, value) in ApiSettings) environment[key] = value;
         _apis[name] = url;
         return Add(ServiceProcess.Start(name, BuiltBinaries.DotnetHost, [BuiltBinaries.Api], Path.GetDirectoryName(BuiltBinaries.Api)!, environment));
     }

@@ -13,6 +13,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     private const int KeptLines = 300;
     private static readonly ConcurrentDictionary<int, Process> Running = new();
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentDictionary<string, bool> _seen = new();
     private readonly string[] _markers;
@@ -104,6 +106,18 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
     }
 
+    /// <summary>SIGSTOP: the process stops running with its connections open (a long GC pause, a frozen VM).</summary>
+    public void Pause()
+    {
+        if (SendSignal(_process.Id, SigStop) != 0) throw new InvalidOperationException($"SIGSTOP to {Name} failed (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
+    /// <summary>SIGCONT: a paused process runs again.</summary>
+    public void Resume()
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, SigCont) != 0) throw new InvalidOperationException($"SIGCONT to {Name} failed (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
     /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="timeout"/> (10 s by default).</summary>
     public async Task StopAsync(TimeSpan? timeout = null)
     {
@@ -161,6 +175,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (!_process.HasExited) _ = SendSignal(_process.Id, SigCont);
         Kill();
         if (!_process.HasExited) await _process.WaitForExitAsync();
         _process.Dispose();
