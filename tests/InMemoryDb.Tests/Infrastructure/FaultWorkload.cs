@@ -178,6 +178,23 @@ public sealed class FaultWorkload(IReadOnlyDictionary<string, HttpClient> nodes,
         return violations;
     }
 
+    /// <summary>Per half second from <paramref name="from"/>: operations that ended ok / failed, by node.</summary>
+    public string Timeline(TimeSpan from, TimeSpan to)
+    {
+        var text = new StringBuilder();
+        for (var t = from; t < to; t += TimeSpan.FromMilliseconds(500))
+        {
+            var slice = _operations.Where(o => o.End >= t && o.End < t + TimeSpan.FromMilliseconds(500)).ToList();
+            text.Append(CultureInfo.InvariantCulture, $"+{(t - from).TotalSeconds:F1}s");
+            foreach (var node in nodes.Keys)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {node} {slice.Count(o => o.Node == node && o.Ok)}/{slice.Count(o => o.Node == node && !o.Ok)}");
+            }
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
     /// <summary>A summary line: operations, failures by kind, outages.</summary>
     public string Summary(TimeSpan faultAt, TimeSpan end)
     {
