@@ -2,16 +2,23 @@
 # The cluster deployment on this machine, without Docker, from the built binaries, on loopback:
 # PostgreSQL (its own data folder), Redis, 2 silos clustered through Redis, 2 APIs (Orleans clients) and nginx
 # in front of them on 127.0.0.1:$CLUSTER_PORT.
-#   deploy/cluster.sh up       builds the binaries if missing, installs nginx/redis with apt if missing, starts
-#                              everything, waits until the API answers through nginx
-#   deploy/cluster.sh down     stops everything it started
-#   deploy/cluster.sh status   what runs
+#   deploy/cluster.sh up              builds the binaries if missing, installs nginx/redis with apt if missing, starts
+#                                     whatever of it is not running, waits until the API answers through nginx
+#   deploy/cluster.sh down            stops everything it started
+#   deploy/cluster.sh status          what runs
+#   deploy/cluster.sh restart NAME    NAME = silo1|silo2|api1|api2: SIGTERM (SIGKILL after CLUSTER_STOP_TIMEOUT s), then
+#                                     starts it again into the running cluster and waits until it is up (a silo: its
+#                                     log says it started and its gateway accepts connections; an API: /health is 200)
+#   deploy/cluster.sh kill NAME       SIGKILL, for fault drills (the cluster declares a killed silo dead by itself)
+#   deploy/cluster.sh start NAME      starts one stopped process into the running cluster and waits until it is up
 # State, logs and pid files (.cluster/<name>.pid for silo1 silo2 api1 api2 nginx postgres redis) live in .cluster/.
 # Silos and APIs talk Orleans over mutual TLS: the first 'up' makes a CA and a member certificate in .cluster/certs
 # (deploy/make-certs.sh, openssl installed with apt if missing); delete that folder for new ones.
 # Ports (environment): CLUSTER_PORT (9999, nginx), CLUSTER_PG_PORT (5433), CLUSTER_REDIS_PORT (6380),
 # CLUSTER_SILO_PORTS (11111 11112), CLUSTER_GATEWAY_PORTS (30000 30001), CLUSTER_API_PORTS (5081 5082).
-# CLUSTER_SERVICE_ID (inmemorydb) scopes the data; every 'up' uses a fresh Orleans cluster id. CLUSTER_BUILD=1 rebuilds.
+# CLUSTER_SERVICE_ID (inmemorydb) scopes the data. The Orleans cluster id (.cluster/cluster-id) is fresh only on a cold
+# start: while any of silo1 silo2 api1 api2 runs (a warm cluster), 'up', 'start' and 'restart' join that cluster id.
+# CLUSTER_BUILD=1 rebuilds. CLUSTER_STOP_TIMEOUT (20): seconds from SIGTERM to SIGKILL when stopping a process.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 STATE=$ROOT/.cluster
@@ -27,6 +34,8 @@ SILO_DLL=$ROOT/src/Silo/bin/$CONFIGURATION/net10.0/InMemoryDb.Silo.dll
 API_DLL=$ROOT/src/Api/bin/$CONFIGURATION/net10.0/InMemoryDb.Api.dll
 PGDATA_DIR=$STATE/pgdata
 CERTS=$STATE/certs
+STOP_TIMEOUT=${CLUSTER_STOP_TIMEOUT:-20}
+MEMBERS=(silo1 silo2 api1 api2)
 
 log() { echo "cluster: $*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
@@ -89,13 +98,75 @@ start_redis() {
 start_dotnet() {
   local name=$1 dll=$2; shift 2
   if alive "$name"; then log "$name already runs (pid $(cat "$STATE/$name.pid"))"; return; fi
+  [ -s "$STATE/$name.log" ] && mv "$STATE/$name.log" "$STATE/$name.previous.log"   # the last run's log, for a restart
   (cd "$(dirname "$dll")" && exec env "$@" nohup dotnet "$dll" > "$STATE/$name.log" 2>&1) &
   echo $! > "$STATE/$name.pid"
 }
 
-wait_for() { # wait_for WHAT SECONDS COMMAND...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq 1 $((seconds * 4))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.25; done
+# A warm cluster: any silo or API still runs, so its cluster id (and membership in Redis) is the one to join.
+warm() { local name; for name in "${MEMBERS[@]}"; do alive "$name" && return 0; done; return 1; }
+
+# The one definition of how each silo and API runs: member_env NAME prints its environment, one VAR=VALUE a line.
+member_env() {
+  local name=$1 cluster_id i
+  cluster_id=$(cat "$STATE/cluster-id")
+  i=$((${name: -1} - 1))
+  echo "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT"
+  echo "Orleans__ClusterId=$cluster_id"
+  echo "Orleans__ServiceId=$SERVICE_ID"
+  echo "Orleans__AdvertisedIP=127.0.0.1"
+  echo "Orleans__ResponseTimeout=00:00:10"
+  echo "Orleans__Tls__CertificatePath=$CERTS/member.crt"
+  echo "Orleans__Tls__KeyPath=$CERTS/member.key"
+  echo "Orleans__Tls__CaPath=$CERTS/ca.crt"
+  case "$name" in
+    silo*)
+      echo "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=inmemorydb"
+      echo "Orleans__SiloPort=${SILO_PORTS[$i]}"
+      echo "Orleans__GatewayPort=${GATEWAY_PORTS[$i]}" ;;
+    api*)
+      echo "InMemoryDb__Mode=client"
+      echo "Urls=http://127.0.0.1:${API_PORTS[$i]}" ;;
+  esac
+}
+
+start_member() { # start_member NAME: starts silo1|silo2|api1|api2 with its settings (member_env) unless it runs
+  local name=$1 dll env=()
+  case "$name" in silo*) dll=$SILO_DLL ;; *) dll=$API_DLL ;; esac
+  mapfile -t env < <(member_env "$name")
+  start_dotnet "$name" "$dll" "${env[@]}"
+}
+
+# The line a silo logs once it is active in the cluster: src/Silo/Hosting/StartupAnnouncer.cs, at the lifecycle
+# stage Active, which follows the silo's joining the membership table as Active (Orleans logs nothing at
+# Information level then).
+SILO_STARTED='Persistent mode: grain state and the event log are stored in PostgreSQL'
+
+wait_member() { # wait_member NAME: a silo: its log says it started and its gateway accepts connections; an API: /health 200
+  local name=$1 i
+  i=$((${name: -1} - 1))
+  case "$name" in
+    silo*)
+      wait_for "$name" 120 member_running_and "$name" grep -q "$SILO_STARTED" "$STATE/$name.log"
+      wait_for "$name gateway" 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/${GATEWAY_PORTS[$i]}" ;;
+    api*)
+      wait_for "$name" 120 member_running_and "$name" health_200 "http://127.0.0.1:${API_PORTS[$i]}/health" ;;
+  esac
+}
+
+health_200() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ]; }
+
+# member_running_and NAME COMMAND...: fails fast (exit 3, ends wait_for) when the process has exited.
+member_running_and() { local name=$1; shift; alive "$name" || return 3; "$@"; }
+
+wait_for() { # wait_for WHAT SECONDS COMMAND...: runs COMMAND until it succeeds; exit status 3 gives up at once
+  local what=$1 seconds=$2 rc; shift 2
+  for _ in $(seq 1 $((seconds * 4))); do
+    rc=0; "$@" >/dev/null 2>&1 || rc=$?
+    [ "$rc" = 0 ] && return 0
+    [ "$rc" = 3 ] && { log "$what exited; see $STATE/$what.log"; return 1; }
+    sleep 0.25
+  done
   log "$what did not come up in ${seconds}s; see $STATE/*.log"; return 1
 }
 
@@ -105,24 +176,16 @@ up() {
   ensure_certs
   start_postgres
   start_redis
-  local cluster_id="inmemorydb-$(date +%s)"
-  [ -f "$STATE/cluster-id" ] && alive silo1 && cluster_id=$(cat "$STATE/cluster-id")
-  echo "$cluster_id" > "$STATE/cluster-id"
-  local common=(
-    "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT"
-    "Orleans__ClusterId=$cluster_id" "Orleans__ServiceId=$SERVICE_ID" "Orleans__AdvertisedIP=127.0.0.1"
-    "Orleans__ResponseTimeout=00:00:10"
-    "Orleans__Tls__CertificatePath=$CERTS/member.crt" "Orleans__Tls__KeyPath=$CERTS/member.key" "Orleans__Tls__CaPath=$CERTS/ca.crt")
-  for i in 0 1; do
-    start_dotnet "silo$((i + 1))" "$SILO_DLL" "${common[@]}" \
-      "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=inmemorydb" \
-      "Orleans__SiloPort=${SILO_PORTS[$i]}" "Orleans__GatewayPort=${GATEWAY_PORTS[$i]}"
-  done
-  for i in 0 1; do wait_for "silo$((i + 1))" 120 bash -c "exec 3<>/dev/tcp/127.0.0.1/${GATEWAY_PORTS[$i]}"; done
-  for i in 0 1; do
-    start_dotnet "api$((i + 1))" "$API_DLL" "${common[@]}" "InMemoryDb__Mode=client" "Urls=http://127.0.0.1:${API_PORTS[$i]}"
-  done
-  for i in 0 1; do wait_for "api$((i + 1))" 120 curl -sf "http://127.0.0.1:${API_PORTS[$i]}/health"; done
+  if [ -s "$STATE/cluster-id" ] && warm; then
+    log "joining the running cluster $(cat "$STATE/cluster-id")"
+  else
+    echo "inmemorydb-$(date +%s)" > "$STATE/cluster-id"
+  fi
+  local cluster_id name; cluster_id=$(cat "$STATE/cluster-id")
+  for name in silo1 silo2; do start_member "$name"; done
+  for name in silo1 silo2; do wait_member "$name"; done
+  for name in api1 api2; do start_member "$name"; done
+  for name in api1 api2; do wait_member "$name"; done
 
   if ! alive nginx; then
     mkdir -p "$STATE/nginx-temp"
@@ -135,17 +198,63 @@ up() {
   curl -s "http://127.0.0.1:$PORT/health"; echo
 }
 
-stop_pid() { # stop_pid NAME: SIGTERM, then SIGKILL after 20 s
+stop_pid() { # stop_pid NAME: SIGTERM, then SIGKILL after CLUSTER_STOP_TIMEOUT s
   local name=$1 pid
   [ -f "$STATE/$name.pid" ] || return 0
   pid=$(cat "$STATE/$name.pid")
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 $((STOP_TIMEOUT * 4))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true
+      log "$name (pid $pid) did not stop in ${STOP_TIMEOUT}s after SIGTERM: killed"
+    fi
     log "stopped $name (pid $pid)"
   fi
   rm -f "$STATE/$name.pid"
+}
+
+member_name() { # member_name NAME: refuses anything but silo1 silo2 api1 api2
+  case "${1:-}" in silo1|silo2|api1|api2) ;; *) echo "usage: $0 $2 silo1|silo2|api1|api2" >&2; exit 2 ;; esac
+}
+
+# Starting one process joins the running cluster: PostgreSQL, Redis and at least one other silo or API must run.
+start_one() {
+  local name=$1
+  alive postgres && alive redis || { log "PostgreSQL or Redis is not running: use 'up'"; return 1; }
+  if ! [ -s "$STATE/cluster-id" ] || ! warm; then
+    log "no silo or API runs (a cold cluster): use 'up', which starts it with a fresh cluster id"; return 1
+  fi
+  log "starting $name into cluster $(cat "$STATE/cluster-id")"
+  start_member "$name"
+  wait_member "$name"
+  log "$name up (pid $(cat "$STATE/$name.pid"))"
+}
+
+start_cmd() {
+  member_name "${1:-}" start
+  if alive "$1"; then log "$1 already runs (pid $(cat "$STATE/$1.pid"))"; return 0; fi
+  start_one "$1"
+}
+
+restart_cmd() {
+  member_name "${1:-}" restart
+  local name=$1
+  # Checked before stopping: the process is restarted into the cluster the others keep running.
+  alive postgres && alive redis || { log "PostgreSQL or Redis is not running: use 'up'"; return 1; }
+  if alive "$name"; then log "stopping $name (pid $(cat "$STATE/$name.pid"), SIGTERM)"; stop_pid "$name"; else log "$name was not running"; fi
+  start_one "$name"
+}
+
+kill_cmd() {
+  member_name "${1:-}" kill
+  local name=$1 pid
+  alive "$name" || { log "$name is not running"; return 0; }
+  pid=$(cat "$STATE/$name.pid")
+  kill -KILL "$pid"
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  rm -f "$STATE/$name.pid"
+  log "killed $name (pid $pid, SIGKILL)"
 }
 
 down() {
@@ -170,5 +279,8 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  restart) restart_cmd "${2:-}" ;;
+  kill) kill_cmd "${2:-}" ;;
+  start) start_cmd "${2:-}" ;;
+  *) echo "usage: $0 up|down|status|restart NAME|kill NAME|start NAME (NAME = silo1|silo2|api1|api2)" >&2; exit 2 ;;
 esac
