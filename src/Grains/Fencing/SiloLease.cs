@@ -218,6 +218,7 @@ public sealed partial class MembershipLease : ISiloLease, ILifecycleParticipant<
                 Volatile.Write(ref _localValidUntil, started + _leaseTicks);
                 _postgresValidUntil = DateTime.SpecifyKind(serverNow, DateTimeKind.Utc) + _lease;
             }
+            LogConfirmed(_logger, entry.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -227,6 +228,9 @@ public sealed partial class MembershipLease : ISiloLease, ILifecycleParticipant<
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Membership lease: {Lease:0.###} s, confirmed every {Renew:0.###} s; a silo that cannot confirm it serves no call and commits no write")]
     private static partial void LogStarted(ILogger logger, double lease, double renew);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Membership lease confirmed ({Status}) in {Elapsed:0.#} ms")]
+    private static partial void LogConfirmed(ILogger logger, SiloStatus status, double elapsed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Membership lease lapsed: {Reason}")]
     private static partial void LogLapsed(ILogger logger, string reason);

@@ -42,7 +42,8 @@ public enum WriteFate
 /// takes the stored state and the call fails; unreadable, the call fails and a timer reads until it can, then applies
 /// whatever is stored to the projection;</item>
 /// <item>applies every committed state to the grain's projection (<see cref="ProjectAsync"/>, an index partition) with
-/// a few retries before answering; a partition that missed it reconciles from storage when it activates or a silo dies.</item>
+/// a few retries before answering, waiting at most a second for each (a hung partition silo must not block the key);
+/// a partition that missed it reconciles from storage when it activates or a silo dies.</item>
 /// </list>
 /// A write past its call's <see cref="Deadline"/>, or refused by the silo's fence, is surely not written
 /// (<see cref="NotPerformedException"/>): the state stays as it was. A version conflict (another activation wrote first) restores nothing of the attempted state: the grain forgets its
@@ -51,6 +52,9 @@ public enum WriteFate
 public abstract partial class EntityGrain<TState> : Grain where TState : EntityState, new()
 {
     private static readonly TimeSpan ReadBackPeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a committed change waits for its projection before answering anyway.</summary>
+    private static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(1);
     private readonly StoredState<TState> _stored;
     private readonly ILogger _logger;
     private IGrainTimer? _readBack;
@@ -196,7 +200,15 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
         {
             try
             {
-                await ProjectAsync();
+                await ProjectAsync().WaitAsync(ProjectionWait);
+                return;
+            }
+            catch (TimeoutException e)
+            {
+                // The partition's silo is slow or hung: the call stays in flight and applies when it arrives; if that
+                // silo dies instead, its partitions reconcile from storage. The grain does not wait on it (a grain
+                // that waited would block its own key's callers for as long as another silo hangs).
+                LogProjectionPending(_logger, e, this.GetGrainId(), ProjectionWait.TotalMilliseconds);
                 return;
             }
             catch (Exception e) when (attempt < 3)
@@ -212,6 +224,9 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The projection of the change of {Grain} was not confirmed within {Wait} ms; it applies when it arrives, or its partition reconciles")]
+    private static partial void LogProjectionPending(ILogger logger, Exception exception, GrainId grain, double wait);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A state write of {Grain} failed without saying whether it was applied; read back: {Fate}")]
     private static partial void LogResolved(ILogger logger, Exception exception, GrainId grain, WriteFate fate);

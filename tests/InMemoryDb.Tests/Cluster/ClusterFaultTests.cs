@@ -63,6 +63,17 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     {
         await using var cluster = new ProcessCluster(TestEnvironment.Redis);
         cluster.ApiSettings["InMemoryDb__RequestTimeout"] = RequestTimeout.ToString("c", CultureInfo.InvariantCulture);
+        // While diagnosing: FAULT_SILO_SETTINGS="Logging__LogLevel__Orleans.Runtime=Debug;..." reaches every silo.
+        foreach (var setting in (Environment.GetEnvironmentVariable("FAULT_SILO_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            cluster.SiloSettings[key] = value;
+        }
+        foreach (var setting in (Environment.GetEnvironmentVariable("FAULT_API_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            cluster.ApiSettings[key] = value;
+        }
         try
         {
             await cluster.StartAsync(["silo1", "silo2"], ["api1", "api2"]);

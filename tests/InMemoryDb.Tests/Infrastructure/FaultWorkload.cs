@@ -39,8 +39,54 @@ public sealed class FaultWorkload(IReadOnlyDictionary<string, HttpClient> nodes,
     /// <summary>The keys the clients use.</summary>
     public IReadOnlyList<string> Keys { get; } = Enumerable.Range(0, keyCount).Select(i => $"{keyPrefix}{i:D3}").ToArray();
 
-    /// <summary>Runs the clients until <paramref name="stop"/> is cancelled.</summary>
+    /// <summary>
+    /// Runs the clients until <paramref name="stop"/> is cancelled, and a watcher per key and node that reads its key
+    /// every 50 ms (so that keys whose silo and gateway are healthy show as answering, whatever the clients wait on).
+    /// </summary>
     public Task RunAsync(CancellationToken stop)
+        => Task.WhenAll(Clients(stop), Watchers(stop));
+
+    private readonly ConcurrentQueue<(string Node, string Key, TimeSpan End)> _watched = new();
+
+    /// <summary>
+    /// (Key, node) pairs whose watcher read the key in every second of [<paramref name="from"/>, <paramref name="to"/>),
+    /// out of all pairs.
+    /// </summary>
+    public (int Answering, int Pairs) KeysAnsweringThroughout(TimeSpan from, TimeSpan to)
+    {
+        var seconds = (int)Math.Floor((to - from).TotalSeconds);
+        var answered = _watched.Where(w => w.End >= from && w.End < from + TimeSpan.FromSeconds(seconds))
+            .GroupBy(w => (w.Key, w.Node))
+            .Count(g => g.Select(w => (int)((w.End - from).TotalSeconds)).Distinct().Count() == seconds);
+        return (answered, Keys.Count * nodes.Count);
+    }
+
+    private Task Watchers(CancellationToken stop)
+        => Task.WhenAll(nodes.Keys.SelectMany(node => Keys.Select(key => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var answer = await nodes[node].GetKeyAsync(key);
+                    if (answer.Code is HttpStatusCode.OK or HttpStatusCode.NotFound) _watched.Enqueue((node, key, Now));
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // Not answering: the gap shows.
+                }
+                try
+                {
+                    await Task.Delay(50, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }))));
+
+    private Task Clients(CancellationToken stop)
         => Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
             var random = new Random(worker * 7919 + 1);
@@ -204,6 +250,8 @@ public sealed class FaultWorkload(IReadOnlyDictionary<string, HttpClient> nodes,
         text.Append(" failures: ").Append(string.Join(", ", all.Where(o => !o.Ok).GroupBy(o => o.Outcome).Select(g => $"{g.Key}={g.Count()}")));
         text.Append("; longest time without a successful operation after the fault: ")
             .Append(string.Join(", ", LongestOutages(faultAt, end).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value.TotalSeconds:F1}s"))));
+        var (answering, pairs) = KeysAnsweringThroughout(faultAt + TimeSpan.FromSeconds(1), faultAt + TimeSpan.FromSeconds(6));
+        text.Append(CultureInfo.InvariantCulture, $"; keys answering a reader on a node in every second from 1 to 6 s after the fault: {answering}/{pairs} (key, node) pairs");
         return text.ToString();
     }
 

@@ -1,3 +1,4 @@
+using InMemoryDb.Grains.Fencing;
 using System.Net;
 using InMemoryDb.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -39,14 +40,23 @@ public sealed class ClusterHostingTests
         FailureDetection.Configure(tuned, Configuration());
         var options = tuned.BuildServiceProvider().GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(2), options.ProbeTimeout);
+        // Fixed, so a hung silo is declared dead after 3 × 2 s, not after up to 3 × 8 s as Orleans' adaptation allows.
+        Assert.Equal(TimeSpan.FromSeconds(2), options.MinProbeTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.MaxProbeTimeout);
         Assert.Equal(3, options.NumMissedProbesLimit);
         Assert.Equal(TimeSpan.FromSeconds(10), options.TableRefreshTimeout);
+        // The membership lease: two thirds of the shortest death declaration (6 s), confirmed every second.
+        Assert.Equal((TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(1)), new LeaseOptions().Resolve(options));
+        Assert.Throws<InvalidOperationException>(() => new LeaseOptions { Lease = TimeSpan.FromSeconds(6) }.Resolve(options));
+        Assert.Throws<InvalidOperationException>(() => new LeaseOptions { RenewPeriod = TimeSpan.FromSeconds(3) }.Resolve(options));
 
         var overridden = new ServiceCollection();
         FailureDetection.Configure(overridden, Configuration(("Orleans:Membership:ProbeTimeout", "00:00:05"), ("Orleans:Membership:NumMissedProbesLimit", "2")));
         options = overridden.BuildServiceProvider().GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(5), options.ProbeTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.MinProbeTimeout);
         Assert.Equal(2, options.NumMissedProbesLimit);
+        Assert.Equal(TimeSpan.FromSeconds(10) * 2 / 3, new LeaseOptions().Resolve(options).Lease);
     }
 
     [Fact]

@@ -42,6 +42,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>The certificates of the cluster's Orleans TLS; null: TLS is off.</summary>
     public TestCertificates? Tls { get; }
 
+    /// <summary>Settings added to every silo started from now on (e.g. log levels while diagnosing).</summary>
+    public Dictionary<string, string?> SiloSettings { get; } = [];
+
     /// <summary>Settings added to every API started from now on (e.g. <c>InMemoryDb__RequestTimeout</c>).</summary>
     public Dictionary<string, string?> ApiSettings { get; } = [];
 
@@ -63,6 +66,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         environment["Orleans__GatewayPort"] = Port();
         environment["Logging__LogLevel__Orleans.Hosting.SiloHostedService"] = "Information";
         foreach (var (key, value) in Tls?.PfxEnvironment() ?? []) environment[key] = value;
+        foreach (var (key, value) in SiloSettings) environment[key] = value;
         return Add(ServiceProcess.Start(name, BuiltBinaries.DotnetHost, [BuiltBinaries.Silo], Path.GetDirectoryName(BuiltBinaries.Silo)!, environment, SiloStarted));
     }
 

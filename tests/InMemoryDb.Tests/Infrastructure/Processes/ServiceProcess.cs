@@ -10,7 +10,7 @@ namespace InMemoryDb.Tests.Infrastructure.Processes;
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private const int KeptLines = 4000;
+    private const int KeptLines = 1000;
     private static readonly ConcurrentDictionary<int, Process> Running = new();
     private const int SigTerm = 15;
     private const int SigCont = 18;
