@@ -11,7 +11,8 @@
 #                                     log says it started and its gateway accepts connections; an API: /health is 200)
 #   deploy/cluster.sh kill NAME       SIGKILL, for fault drills (the cluster declares a killed silo dead by itself)
 #   deploy/cluster.sh start NAME      starts one stopped process into the running cluster and waits until it is up
-# State, logs and pid files (.cluster/<name>.pid for silo1 silo2 api1 api2 nginx postgres redis) live in .cluster/.
+# State, logs and pid files (.cluster/<name>.pid for silo1 silo2 api1 api2 nginx postgres redis) live in .cluster/
+# (CLUSTER_STATE: another folder, e.g. for a test's own cluster).
 # Silos and APIs talk Orleans over mutual TLS: the first 'up' makes a CA and a member certificate in .cluster/certs
 # (deploy/make-certs.sh, openssl installed with apt if missing); delete that folder for new ones.
 # Ports (environment): CLUSTER_PORT (9999, nginx), CLUSTER_PG_PORT (5433), CLUSTER_REDIS_PORT (6380),
@@ -21,7 +22,7 @@
 # CLUSTER_BUILD=1 rebuilds. CLUSTER_STOP_TIMEOUT (20): seconds from SIGTERM to SIGKILL when stopping a process.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-STATE=$ROOT/.cluster
+STATE=${CLUSTER_STATE:-$ROOT/.cluster}
 PORT=${CLUSTER_PORT:-9999}
 PG_PORT=${CLUSTER_PG_PORT:-5433}
 REDIS_PORT=${CLUSTER_REDIS_PORT:-6380}

@@ -42,6 +42,8 @@ start_postgres() {
 
 start_redis() {
   command -v redis-server >/dev/null || apt_install redis-server
+  # The cluster-script test runs deploy/cluster.sh, which puts nginx in front of the API nodes.
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
   mkdir -p "$STATE"
   if [ -f "$STATE/redis.pid" ] && kill -0 "$(cat "$STATE/redis.pid")" 2>/dev/null; then return 0; fi
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \

@@ -150,17 +150,18 @@ public sealed class FaultWorkload(IReadOnlyDictionary<string, HttpClient> nodes,
     /// Checks the history against the event log of <paramref name="serviceId"/> and the final reads; returns the
     /// violations found (empty: none). Call once the clients stopped and the fault healed.
     /// </summary>
-    public async Task<List<string>> CheckAsync(string serviceId, HttpClient finalReader)
+    public async Task<List<string>> CheckAsync(string serviceId, HttpClient finalReader, string? postgres = null)
     {
+        postgres ??= TestEnvironment.Postgres;
         Dictionary<string, LandedWrite> landed;
         try
         {
             // Events become readable once no older transaction is open on the server (the log's visibility horizon).
-            landed = await Eventually.Poll(() => LandedWritesAsync(serviceId), l => _operations.Where(o => o.IsWrite && o.Ok).All(o => l.ContainsKey(o.Value!)), TimeSpan.FromSeconds(30));
+            landed = await Eventually.Poll(() => LandedWritesAsync(serviceId, postgres), l => _operations.Where(o => o.IsWrite && o.Ok).All(o => l.ContainsKey(o.Value!)), TimeSpan.FromSeconds(30));
         }
         catch (TimeoutException)
         {
-            landed = await LandedWritesAsync(serviceId);
+            landed = await LandedWritesAsync(serviceId, postgres);
         }
         var violations = new List<string>();
         foreach (var group in _operations.GroupBy(o => o.Key))
@@ -257,9 +258,9 @@ public sealed class FaultWorkload(IReadOnlyDictionary<string, HttpClient> nodes,
 
     private sealed record LandedWrite(string Key, string Value, DateTimeOffset Timestamp);
 
-    private async Task<Dictionary<string, LandedWrite>> LandedWritesAsync(string serviceId)
+    private async Task<Dictionary<string, LandedWrite>> LandedWritesAsync(string serviceId, string postgres)
     {
-        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        await using var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT key, content::text FROM event_log WHERE service_id = $1 AND entity = 'kv' AND method = 'put_key' AND starts_with(key, $2)", connection);
