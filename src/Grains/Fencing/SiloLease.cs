@@ -127,6 +127,7 @@ public sealed partial class MembershipLease : ISiloLease, ILifecycleParticipant<
     /// <inheritdoc />
     public async Task ConfirmAsync(bool beforeCall)
     {
+        if (_dead is not null) throw Fenced(beforeCall);
         Task confirming;
         lock (_gate) confirming = _confirming ??= ConfirmOnceAsync();
         try
@@ -140,13 +141,12 @@ public sealed partial class MembershipLease : ISiloLease, ILifecycleParticipant<
                 if (ReferenceEquals(_confirming, confirming)) _confirming = null;
             }
         }
-        if (!IsHeld)
-        {
-            throw new SiloFencedException(
-                $"Silo {_silo.SiloAddress} could not confirm its cluster membership within its lease ({_dead ?? "membership or PostgreSQL did not answer"}): it serves no call.",
-                beforeCall);
-        }
+        if (!IsHeld) throw Fenced(beforeCall);
     }
+
+    private SiloFencedException Fenced(bool beforeCall) => new(
+        $"Silo {_silo.SiloAddress} could not confirm its cluster membership within its lease ({_dead ?? "membership or PostgreSQL did not answer"}): it serves no call.",
+        beforeCall);
 
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle)
@@ -209,8 +209,11 @@ public sealed partial class MembershipLease : ISiloLease, ILifecycleParticipant<
             var entry = row.Members.Select(m => m.Item1).FirstOrDefault(m => m.SiloAddress.Equals(_silo.SiloAddress));
             if (entry is null || entry.Status == SiloStatus.Dead)
             {
-                _dead = entry is null ? "its membership row is gone" : "the cluster declared it dead";
-                LogDead(_logger, _silo.SiloAddress, _dead);
+                if (_dead is null)
+                {
+                    _dead = entry is null ? "its membership row is gone" : "the cluster declared it dead";
+                    LogDead(_logger, _silo.SiloAddress, _dead);
+                }
                 return;
             }
             lock (_gate)
