@@ -107,7 +107,7 @@ public sealed partial class GatewayWatch(IServiceProvider services, ILogger<Gate
         var silent = results.Where(r => r.Gateway is null && _probeSeenOn.ContainsKey(r.id)).Select(r => _probeSeenOn[r.id]).ToHashSet();
         silent.ExceptWith(answered);
         foreach (var gateway in answered) _misses.Remove(gateway);
-        LogRound(logger, string.Join(", ", results.Select(r => $"{r.id}:{r.Gateway?.ToString() ?? "-"}")));
+        if (logger.IsEnabled(LogLevel.Debug)) LogRound(logger, string.Join(", ", results.Select(r => $"{r.id}:{r.Gateway?.ToString() ?? "-"}")));
         var now = DateTime.UtcNow;
         foreach (var (gateway, since) in _left.ToArray())
         {
