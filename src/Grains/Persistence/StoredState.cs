@@ -31,7 +31,31 @@ public sealed class StoredState<T>(IGrainStorage storage, string stateName, Grai
     public Task LoadAsync()
     {
         if (_loading is { IsFaulted: true } or { IsCanceled: true }) _loading = null;
-        return _loading ??= storage.ReadStateAsync(stateName, grainId, this);
+        if (_loading is null)
+        {
+            var reading = storage.ReadStateAsync(stateName, grainId, this);
+            _loading = reading.IsCompletedSuccessfully ? Task.CompletedTask : reading;
+            if (!reading.IsCompleted) _ = ForgetReadWhenDone(reading);
+        }
+        return _loading;
+    }
+
+    /// <summary>
+    /// Once the read completed, keeps <see cref="Task.CompletedTask"/> instead of it: a completed read's task (its
+    /// async state machine, about 180 bytes) would otherwise stay with the activation for its lifetime.
+    /// </summary>
+    private async Task ForgetReadWhenDone(Task reading)
+    {
+        try
+        {
+            await reading;
+        }
+        catch
+        {
+            // The caller sees the failure; a failed read is retried by the next LoadAsync.
+            return;
+        }
+        if (ReferenceEquals(_loading, reading)) _loading = Task.CompletedTask;
     }
 
     /// <summary>

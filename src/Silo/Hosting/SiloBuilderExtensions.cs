@@ -24,6 +24,9 @@ namespace InMemoryDb.Silo.Hosting;
 /// <summary>Composes a silo of the service from configuration; used by <c>src/Silo</c> and by <c>src/Api</c> when it co-hosts a silo.</summary>
 public static class SiloBuilderExtensions
 {
+    /// <summary>Grain locations a silo caches (<c>Orleans:GrainDirectory:CacheSize</c>).</summary>
+    public const int DirectoryCacheSize = 20_000;
+
     /// <summary>Largest message between silos and clients (whole-table dumps and joins travel in one message).</summary>
     public const int MaxMessageBodySize = 512 * 1024 * 1024;
 
@@ -94,6 +97,11 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<ISiloLease>(SoleSiloLease.Instance);
         silo.AddIncomingGrainCallFilter<CallGuard>();
         services.AddSingleton(settings.IsPersistent ? StorageInfo.Postgres : StorageInfo.Memory);
+        // The directory cache keeps the hot grains' locations; Orleans' default (a million entries, about 220 bytes
+        // each) grows with every resident entity (docs/decisions/resident-memory.md).
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
+        silo.Configure<GrainDirectoryOptions>(configuration.GetSection("Orleans:GrainDirectory"));
+        silo.AddMemoryBudget(configuration);
         silo.Configure<SiloMessagingOptions>(o =>
         {
             o.MaxMessageBodySize = MaxMessageBodySize;
