@@ -6,12 +6,14 @@
 #   bench/run-hot-get.sh                       # baseline and this tree's build
 #   bench/run-hot-get.sh /path/to/old/build    # and another build folder holding InMemoryDb.Api.dll (e.g. before a change)
 #   bench/run-hot-get.sh here@InMemoryDb__RateLimits__Enabled=false   # "here" with settings (VAR=value,VAR=value)
+#   HOTGET_KEYS=100000 bench/run-hot-get.sh ...   # keys stored and read at random (default 100)
 # Ports 5091 (baseline), 5092, 5093, ... Every process has its own fresh database (dropped afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 ROUNDS=${HOTGET_ROUNDS:-3}
 REQUESTS=${HOTGET_REQUESTS:-100000}
+KEYS=${HOTGET_KEYS:-100}
 for project in src/Api bench/InMemoryDb.Bench bench/Baseline; do dotnet build -c Release "$project" -v q -nologo | grep -E " error |rror\(s\)" || true; done
 echo "machine: $(bench_machine)"
 export Logging__LogLevel__Default=Warning
@@ -32,15 +34,15 @@ for variant in here "$@"; do
   port=$((port + 1))
 done
 for url in "${URLS[@]}"; do
-  $GEN closed --url "$url" --method PUT --path /api --body '{"key":"k{i}","value":"v{i}"}' --keys 100 --requests 1000 --concurrency 16 --rounds 1 > /dev/null
-  $GEN closed --url "$url" --method GET --path '/api?key=k{i}' --keys 100 --requests 20000 --concurrency 64 --rounds 1 > /dev/null
+  $GEN closed --url "$url" --method PUT --path /api --body '{"key":"k{i}","value":"v{i}"}' --keys "$KEYS" --requests "$KEYS" --concurrency 16 --rounds 1 > /dev/null
+  $GEN closed --url "$url" --method GET --path '/api?key=k{i}' --keys "$KEYS" --requests 20000 --concurrency 64 --rounds 1 > /dev/null
 done
 
 declare -A RPS
 for ((round = 0; round < ROUNDS; round++)); do
   for ((j = 0; j < ${#URLS[@]}; j++)); do
     k=$(((j + round) % ${#URLS[@]}))
-    line=$($GEN closed --url "${URLS[k]}" --method GET --path '/api?key=k{i}' --keys 100 --requests "$REQUESTS" --concurrency 64 --rounds 1 | tail -n 1)
+    line=$($GEN closed --url "${URLS[k]}" --method GET --path '/api?key=k{i}' --keys "$KEYS" --requests "$REQUESTS" --concurrency 64 --rounds 1 | tail -n 1)
     echo "round $((round + 1)) ${NAMES[k]}: $line"
     RPS[$k]="${RPS[$k]:-} $(echo "$line" | grep -o 'rps=[0-9]*' | cut -d= -f2)"
   done

@@ -10,7 +10,7 @@ namespace InMemoryDb.Silo.Hosting;
 /// <summary>Composes an Orleans client of the service's cluster from the same configuration as the silos.</summary>
 public static class ClientBuilderExtensions
 {
-    /// <summary>How often a client re-reads the gateway list (Orleans' default is a minute); <c>Orleans:Gateway:GatewayListRefreshPeriod</c>.</summary>
+    /// <summary>How often a client re-reads the gateway list (Orleans' default is a minute); <c>InMemoryDb:GatewayListRefreshPeriod</c>.</summary>
     public static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -48,8 +48,8 @@ public static class ClientBuilderExtensions
         });
         // Leaving a gateway whose silo died within a second or so of its death, failing the calls in flight through
         // it at once, and retrying those that cannot do anything twice (reads, calls refused before they ran).
-        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayListRefreshPeriod);
-        client.Configure<GatewayOptions>(configuration.GetSection("Orleans:Gateway"));
+        var refresh = configuration.GetValue("InMemoryDb:GatewayListRefreshPeriod", GatewayListRefreshPeriod);
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = refresh);
         client.AddOutgoingGrainCallFilter<CallRetry>();
         client.Services.AddHostedService<GatewayWatch>();
         // Subscribing to the event log (EventStreams.Log), with a token to resume from a position.

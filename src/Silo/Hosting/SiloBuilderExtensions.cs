@@ -24,8 +24,8 @@ namespace InMemoryDb.Silo.Hosting;
 /// <summary>Composes a silo of the service from configuration; used by <c>src/Silo</c> and by <c>src/Api</c> when it co-hosts a silo.</summary>
 public static class SiloBuilderExtensions
 {
-    /// <summary>Grain locations a silo caches (<c>Orleans:GrainDirectory:CacheSize</c>).</summary>
-    public const int DirectoryCacheSize = 20_000;
+    /// <summary>Grain locations a silo caches by default (<c>InMemoryDb:DirectoryCacheSize</c>).</summary>
+    public const int DirectoryCacheSize = 200_000;
 
     /// <summary>Largest message between silos and clients (whole-table dumps and joins travel in one message).</summary>
     public const int MaxMessageBodySize = 512 * 1024 * 1024;
@@ -99,8 +99,9 @@ public static class SiloBuilderExtensions
         services.AddSingleton(settings.IsPersistent ? StorageInfo.Postgres : StorageInfo.Memory);
         // The directory cache keeps the hot grains' locations; Orleans' default (a million entries, about 220 bytes
         // each) grows with every resident entity (docs/decisions/resident-memory.md).
-        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
-        silo.Configure<GrainDirectoryOptions>(configuration.GetSection("Orleans:GrainDirectory"));
+        // (Not under Orleans:GrainDirectory: Orleans reads that section as grain directory providers.)
+        var directoryCacheSize = configuration.GetValue("InMemoryDb:DirectoryCacheSize", DirectoryCacheSize);
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = directoryCacheSize);
         silo.AddMemoryBudget(configuration);
         silo.Configure<SiloMessagingOptions>(o =>
         {
