@@ -63,17 +63,9 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     {
         await using var cluster = new ProcessCluster(TestEnvironment.Redis);
         cluster.ApiSettings["InMemoryDb__RequestTimeout"] = RequestTimeout.ToString("c", CultureInfo.InvariantCulture);
-        // While diagnosing: FAULT_SILO_SETTINGS="Logging__LogLevel__Orleans.Runtime=Debug;..." reaches every silo.
-        foreach (var setting in (Environment.GetEnvironmentVariable("FAULT_SILO_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var (key, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-            cluster.SiloSettings[key] = value;
-        }
-        foreach (var setting in (Environment.GetEnvironmentVariable("FAULT_API_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var (key, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-            cluster.ApiSettings[key] = value;
-        }
+        // While diagnosing: FAULT_SILO_SETTINGS / FAULT_API_SETTINGS="Logging__LogLevel__Orleans.Runtime=Debug;..." reach every silo / API.
+        foreach (var (key, value) in Settings("FAULT_SILO_SETTINGS")) cluster.SiloSettings[key] = value;
+        foreach (var (key, value) in Settings("FAULT_API_SETTINGS")) cluster.ApiSettings[key] = value;
         try
         {
             await cluster.StartAsync(["silo1", "silo2"], ["api1", "api2"]);
@@ -117,4 +109,10 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    /// <summary>The <c>KEY=VALUE;KEY=VALUE</c> pairs of an environment variable.</summary>
+    private static IEnumerable<(string Key, string Value)> Settings(string variable)
+        => (Environment.GetEnvironmentVariable(variable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(setting => setting.Split('=', 2))
+            .Select(parts => (parts[0], parts.Length > 1 ? parts[1] : ""));
 }

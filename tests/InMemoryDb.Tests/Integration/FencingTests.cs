@@ -72,11 +72,7 @@ public sealed class FencingTests
         var dataSource = factory.Services.GetRequiredService<NpgsqlDataSource>();
         var reads = factory.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.StorageReads);
         var serviceId = "fence-" + Guid.NewGuid().ToString("N")[..10];
-        DateTime serverNow;
-        await using (var command = dataSource.CreateCommand("SELECT clock_timestamp()"))
-        {
-            serverNow = DateTime.SpecifyKind((DateTime)(await command.ExecuteScalarAsync())!, DateTimeKind.Utc);
-        }
+        var serverNow = await ServerNowAsync(dataSource);
         var ended = new FixedLease(serverNow.AddMilliseconds(-1));
         var running = new FixedLease(serverNow.AddMinutes(1));
         await using var fenced = new PostgresGroupCommit("fenced", dataSource, serviceId, reads, new GroupCommitOptions(), ended, NullLogger<PostgresGroupCommit>.Instance);
@@ -106,11 +102,7 @@ public sealed class FencingTests
 
         await lease.ConfirmAsync(beforeCall: false);
         Assert.True(lease.IsHeld);
-        DateTime serverNow;
-        await using (var command = dataSource.CreateCommand("SELECT clock_timestamp()"))
-        {
-            serverNow = DateTime.SpecifyKind((DateTime)(await command.ExecuteScalarAsync())!, DateTimeKind.Utc);
-        }
+        var serverNow = await ServerNowAsync(dataSource);
         // Two thirds of the shortest death declaration (3 × 2 s), from a server time taken before the row was read.
         var remaining = lease.PostgresValidUntil!.Value - serverNow;
         Assert.InRange(remaining, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4));
@@ -122,6 +114,13 @@ public sealed class FencingTests
         table.Status = SiloStatus.Active;
         await Assert.ThrowsAsync<SiloFencedException>(() => lease.ConfirmAsync(beforeCall: true));
         Assert.False(lease.IsHeld);
+    }
+
+    /// <summary>The PostgreSQL server's clock.</summary>
+    private static async Task<DateTime> ServerNowAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT clock_timestamp()");
+        return DateTime.SpecifyKind((DateTime)(await command.ExecuteScalarAsync())!, DateTimeKind.Utc);
     }
 
     private static async Task<long> RowsAsync(NpgsqlDataSource dataSource, string serviceId)
