@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InMemoryDb.Api.Http;
 using InMemoryDb.Api.Models;
+using InMemoryDb.Grains.KeyValue;
 using InMemoryDb.KeyValue;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +22,7 @@ public static class KeyValueApi
         var api = app.MapGroup("/api").WithTags("Key-value");
         api.MapGet("", GetAsync)
             .WithSummary("Read a key")
-            .WithDescription("source is memory when the key's grain was already active, postgres when this read loaded it from PostgreSQL.")
+            .WithDescription("source is memory when the key was resident (its index partition holds every loaded key), postgres when this read loaded it from PostgreSQL (only while the index is still loading after a start).")
             .Produces<KeyValueGetResponse>().ProducesProblem(400).ProducesProblem(404);
         api.MapGet("/all", ListAsync)
             .WithSummary("Every key with its value, in key order (ordinal)")
@@ -39,12 +40,11 @@ public static class KeyValueApi
         return app;
     }
 
-    private static async Task<IResult> GetAsync([FromQuery] string? key, IGrainFactory grains)
+    private static async Task<IResult> GetAsync([FromQuery] string? key, KeyValueReader reader)
     {
         if (CheckQueryKey(key) is { } problem) return problem;
-        var read = await grains.GetGrain<IKeyValueGrain>(KeyValueKeys.GrainKey(key!)).GetAsync();
-        if (read is null) return Problems.Of(StatusCodes.Status404NotFound, NotFoundDetail);
-        return TypedResults.Ok(new KeyValueGetResponse(new KeyValueItem(read.Entry.Key, read.Entry.Value), read.LoadedFromStorage ? "postgres" : "memory"));
+        if (await reader.GetAsync(key!) is not { } read) return Problems.Of(StatusCodes.Status404NotFound, NotFoundDetail);
+        return TypedResults.Ok(new KeyValueGetResponse(new KeyValueItem(key!, read.Value), read.FromStorage ? "postgres" : "memory"));
     }
 
     private static async Task<IResult> ListAsync([FromQuery] string? limit, [FromQuery] string? after, HttpRequest request, IGrainFactory grains)

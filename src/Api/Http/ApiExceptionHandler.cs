@@ -21,6 +21,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                 : bad.Message),
             JsonException json => (StatusCodes.Status400BadRequest, $"Malformed JSON: {json.Message}"),
             DeadlineExceededException => (StatusCodes.Status504GatewayTimeout, "The request's deadline passed before its work was done; nothing of it was written after that."),
+            IndexRebuildingException rebuilding => Retry(context, rebuilding.RetryAfterSeconds, StatusCodes.Status503ServiceUnavailable, rebuilding.Message),
+            ProjectionPendingException => (StatusCodes.Status504GatewayTimeout, "The write was committed, but the index that serves its reads did not confirm it before the deadline: it may not be visible yet. Sending it again with the same timestamp is safe."),
             SiloFencedException => (StatusCodes.Status503ServiceUnavailable, "The silo holding this data could not confirm it is still a cluster member; nothing was written. Retry the request."),
             TimeoutException or OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, "The request timed out inside the cluster; retry it."),
             Orleans.Runtime.OrleansException or Orleans.Storage.InconsistentStateException or Npgsql.NpgsqlException or System.Net.Sockets.SocketException
@@ -28,7 +30,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
         };
 
-        if (status >= 500)
+        if (status >= 500 && exception is not IndexRebuildingException)
         {
             LogFailure(logger, exception, context.Request.Method, context.Request.Path, status);
         }
@@ -40,6 +42,12 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = ReasonPhrases.GetReasonPhrase(status), Detail = detail },
         });
+    }
+
+    private static (int Status, string Detail) Retry(HttpContext context, int seconds, int status, string detail)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, seconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (status, detail);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed with {Status}")]

@@ -41,3 +41,33 @@ public sealed class SiloFencedException : NotPerformedException
     {
     }
 }
+
+/// <summary>
+/// An in-memory index is still loading its entries from storage after a restart: a listing, count or search would be
+/// partial, so it is refused; ask again after <see cref="RetryAfterSeconds"/>. Single-entity reads are served meanwhile.
+/// </summary>
+[GenerateSerializer]
+[Alias("InMemoryDb.IndexRebuildingException")]
+public sealed class IndexRebuildingException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public IndexRebuildingException(string message, int retryAfterSeconds) : base(message) => RetryAfterSeconds = retryAfterSeconds;
+
+    /// <summary>When to ask again, in seconds.</summary>
+    [Id(0)]
+    public int RetryAfterSeconds { get; init; }
+}
+
+/// <summary>
+/// A write was committed (durable, with its event) but the index partition that serves its reads did not confirm it
+/// before the call's deadline: it may not be visible yet. Sending the same write again (same timestamp) is safe.
+/// </summary>
+[GenerateSerializer]
+[Alias("InMemoryDb.ProjectionPendingException")]
+public sealed class ProjectionPendingException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ProjectionPendingException(string message) : base(message)
+    {
+    }
+}

@@ -14,4 +14,10 @@ public interface IKeyValueStoreGrain : IGrainWithIntegerKey
 
     /// <summary>The exact number of live keys.</summary>
     Task<long> CountAsync();
+
+    /// <summary>
+    /// True once every index partition has loaded its keys from storage (after a start); until then single-key reads
+    /// are served, listings and counts are refused with <see cref="IndexRebuildingException"/>. Activates the partitions.
+    /// </summary>
+    Task<bool> IsLoadedAsync();
 }

@@ -2,13 +2,21 @@ namespace InMemoryDb.Grains.KeyValue;
 
 /// <summary>
 /// One of the key-value store's <see cref="Partitioning.Count"/> in-memory index partitions (key: the partition
-/// number): the current value of every live key of the partition, in memory, for listings. Key grains apply each
-/// change here before they answer; on activation the partition reloads itself from grain storage.
+/// number): the current value of every live key of the partition, in memory, for reads and listings. Key grains apply
+/// each change here before they answer; on activation the partition reloads itself from grain storage.
 /// </summary>
 public interface IKeyValueIndexGrain : IGrainWithIntegerKey
 {
     /// <summary>Records the state of <paramref name="key"/> after its operation number <paramref name="version"/> (null value: deleted); older versions are ignored.</summary>
     Task ApplyAsync(string key, long version, string? value);
+
+    /// <summary>What the partition knows of <paramref name="key"/>: its value, that it does not exist, or (while loading) nothing yet.</summary>
+    [ReadOnly, AlwaysInterleave]
+    Task<KeyValueLookup> GetAsync(string key);
+
+    /// <summary>True once the partition has loaded every stored key (activates it, starting the load).</summary>
+    [ReadOnly, AlwaysInterleave]
+    Task<bool> IsLoadedAsync();
 
     /// <summary>
     /// Live keys greater than <paramref name="after"/> in ordinal order, at most <paramref name="limit"/>, and no more once

@@ -67,6 +67,9 @@ public sealed class KeyValueGrain(
     }
 
     /// <inheritdoc />
+    protected override bool ProjectionServesReads => true;
+
+    /// <inheritdoc />
     protected override Task ProjectAsync()
     {
         // Resolved once per activation: each GetGrain formats the interface's type name anew.

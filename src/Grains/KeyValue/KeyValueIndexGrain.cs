@@ -3,17 +3,21 @@ using InMemoryDb.Grains.Persistence;
 namespace InMemoryDb.Grains.KeyValue;
 
 /// <summary>
-/// One in-memory partition of the key-value store (keyed by its number), the index every listing reads, with its live
-/// keys sorted once per change for paging. Key grains apply each acknowledged change here before they answer, so
-/// listings are exact. Rebuild on activation, versions (operation numbers) and reconciling after a silo died:
+/// One in-memory partition of the key-value store (keyed by its number): the resident form of its keys. It serves
+/// every single-key read (<see cref="GetAsync"/>, or straight from its slots for a co-hosted API) and every listing;
+/// key grains are only the writers, and apply each committed change here before they answer, so a read after an
+/// acknowledged write sees it. It holds per key the value and version only (<see cref="KeyValueSlots"/>).
+/// After a start it activates at once and loads from storage in the background: single-key reads are answered
+/// meanwhile (a key not loaded yet is read through its grain), listings are refused with
+/// <see cref="IndexRebuildingException"/>. Versions and reconciling after a silo died:
 /// <see cref="ProjectionPartitionGrain{TState, TItem}"/>.
 /// </summary>
 [KeepAlive]
-public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, ILogger<KeyValueIndexGrain> logger)
+public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValuePartitions local, ILogger<KeyValueIndexGrain> logger)
     : ProjectionPartitionGrain<KeyValueState, string>(scanner, logger), IKeyValueIndexGrain
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
-    private KeyValueEntry[]? _sorted;
+    private readonly KeyValueSlots _slots = new();
+    private string[]? _sortedKeys;
 
     /// <summary>The partition of the key grain <paramref name="grainKey"/> (<c>kv/{id}</c>): <see cref="Partitioning.Of"/>(id), as the database computes it.</summary>
     public static int PartitionOf(string grainKey) => Partitioning.Of(grainKey[(grainKey.IndexOf('/') + 1)..]);
@@ -25,32 +29,81 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, ILogger<KeyVa
     protected override string StateName => KeyValueGrain.StateName;
 
     /// <inheritdoc />
-    protected override int Count => _values.Count;
+    protected override int Count => _slots.LiveCount;
+
+    /// <inheritdoc />
+    protected override bool RebuildsInBackground => true;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        local.Register(Partition, _slots);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        local.Unregister(Partition, _slots);
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override void OnRebuilt() => _slots.MarkComplete();
 
     /// <inheritdoc />
     protected override Stored? FromStored(string grainKey, KeyValueState state)
         => state.Key.Length == 0 ? null : new Stored(state.Key, state.Version, state.Exists ? state.Value : null);
 
     /// <inheritdoc />
-    protected override void Set(string key, string? value)
+    protected override bool IsNewer(Stored change) => !_slots.TryGetVersion(change.Key, out var known) || known < change.Version;
+
+    /// <inheritdoc />
+    protected override void Hold(Stored change)
     {
-        if (value is null)
-        {
-            if (_values.Remove(key)) _sorted = null;
-        }
-        else
-        {
-            _values[key] = value;
-            _sorted = null;
-        }
+        _slots.Set(change.Key, change.Version, change.Item);
+        _sortedKeys = null;
     }
+
+    /// <inheritdoc />
+    protected override void Set(string key, string? value) => throw new NotSupportedException("Held through Hold (value and version in one slot).");
+
+    /// <inheritdoc />
+    public Task<KeyValueLookup> GetAsync(string key) => Task.FromResult(_slots.Lookup(key));
+
+    /// <inheritdoc />
+    public Task<bool> IsLoadedAsync() => Task.FromResult(!IsRebuilding);
 
     /// <inheritdoc />
     public Task<KeyValueIndexPage> PageAsync(string? after, int? limit, long maxBytes)
     {
-        var sorted = _sorted ??= _values.Select(p => new KeyValueEntry(p.Key, p.Value)).OrderBy(e => e.Key, StringComparer.Ordinal).ToArray();
-        var start = after is null ? 0 : Listing.FirstAfter(sorted, e => string.CompareOrdinal(e.Key, after));
-        var count = Listing.CountWithin(sorted.AsSpan(start, Math.Min(limit ?? int.MaxValue, sorted.Length - start)), KeyValueStoreGrain.Size, maxBytes);
-        return Task.FromResult(new KeyValueIndexPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length));
+        ThrowIfRebuilding();
+        // Sorted keys only (8 bytes per key, rebuilt after a change): the values stay in the slots.
+        var sorted = _sortedKeys ??= SortedLiveKeys();
+        var start = after is null ? 0 : Listing.FirstAfter(sorted, k => string.CompareOrdinal(k, after));
+        var take = Math.Min(limit ?? int.MaxValue, sorted.Length - start);
+        var page = new List<KeyValueEntry>(Math.Min(take, 1024));
+        long bytes = 0;
+        for (var i = start; i < start + take && bytes <= maxBytes; i++)
+        {
+            var entry = new KeyValueEntry(sorted[i], _slots.Lookup(sorted[i]).Value!);
+            bytes += KeyValueStoreGrain.Size(entry);
+            page.Add(entry);
+        }
+        return Task.FromResult(new KeyValueIndexPage(page, start + page.Count < sorted.Length));
+    }
+
+    private string[] SortedLiveKeys()
+    {
+        var keys = _slots.Entries.Where(p => p.Value.Value is not null).Select(p => p.Key).ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        return keys;
+    }
+
+    /// <inheritdoc />
+    public new Task<int> CountAsync()
+    {
+        ThrowIfRebuilding();
+        return base.CountAsync();
     }
 }

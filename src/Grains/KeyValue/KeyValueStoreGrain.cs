@@ -37,6 +37,9 @@ public sealed class KeyValueStoreGrain(ResponseLimits limits) : Grain, IKeyValue
         return counts.Sum(c => (long)c);
     }
 
+    /// <inheritdoc />
+    public async Task<bool> IsLoadedAsync() => (await Task.WhenAll(Partitions().Select(p => p.IsLoadedAsync()))).All(loaded => loaded);
+
     private IEnumerable<IKeyValueIndexGrain> Partitions()
         => Enumerable.Range(0, Partitioning.Count).Select(p => GrainFactory.GetGrain<IKeyValueIndexGrain>(p));
 

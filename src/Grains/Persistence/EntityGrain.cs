@@ -55,6 +55,9 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
 
     /// <summary>How long a committed change waits for its projection before answering anyway.</summary>
     private static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a change whose projection serves reads waits for it when the call has no deadline.</summary>
+    private static readonly TimeSpan ProjectionWaitWithoutDeadline = TimeSpan.FromSeconds(30);
     private readonly StoredState<TState> _stored;
     private readonly ILogger _logger;
     private IGrainTimer? _readBack;
@@ -95,6 +98,14 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
 
     /// <summary>Applies the current (committed) state to the grain's projection; idempotent (partitions drop stale versions).</summary>
     protected virtual Task ProjectAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// True when the projection serves this entity's reads (the key-value store): a change is then answered only once
+    /// its partition confirmed it, however long that takes within the call's deadline (past it the call fails with
+    /// <see cref="ProjectionPendingException"/>), or once the partition's silo is dead (its successor loads the change
+    /// from storage). False: the grain serves its own reads, and waits at most a second for its projection.
+    /// </summary>
+    protected virtual bool ProjectionServesReads => false;
 
     /// <summary>A new event of this grain, carrying the current correlation id (or a new one).</summary>
     protected EventEnvelope NewEvent(string method, string entity, string key, string contentJson, DateTimeOffset timestamp)
@@ -194,6 +205,11 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
 
     private async Task ProjectWithRetriesAsync()
     {
+        if (ProjectionServesReads)
+        {
+            await ProjectBeforeAnsweringAsync();
+            return;
+        }
         // The change is committed: its projection is owed whatever the caller's deadline.
         Deadline.Clear();
         for (var attempt = 1; ; attempt++)
@@ -224,6 +240,50 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
             }
         }
     }
+
+    /// <summary>Applies the committed change to the projection that serves its reads before the change is answered.</summary>
+    private async Task ProjectBeforeAnsweringAsync()
+    {
+        var deadline = Deadline.Current is { } unixMilliseconds
+            ? DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds)
+            : DateTimeOffset.UtcNow + ProjectionWaitWithoutDeadline;
+        // A change committed just before its deadline still gets the usual second to be confirmed.
+        if (deadline < DateTimeOffset.UtcNow + ProjectionWait) deadline = DateTimeOffset.UtcNow + ProjectionWait;
+        Deadline.Clear();
+        for (var attempt = 1; ; attempt++)
+        {
+            var left = deadline - DateTimeOffset.UtcNow;
+            try
+            {
+                if (left <= TimeSpan.Zero) throw new TimeoutException("no time left");
+                await ProjectAsync().WaitAsync(left);
+                return;
+            }
+            catch (SiloUnavailableException e)
+            {
+                // The partition's silo was declared dead (and is fenced): its next activation loads the change from storage.
+                LogProjectionOnDeadSilo(_logger, e, this.GetGrainId());
+                return;
+            }
+            catch (Exception e) when (DateTimeOffset.UtcNow < deadline - TimeSpan.FromMilliseconds(50 * attempt))
+            {
+                LogProjectionRetry(_logger, e, this.GetGrainId(), attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * Math.Min(attempt, 10)));
+            }
+            catch (Exception e)
+            {
+                // Durable but maybe not visible yet: the call in flight applies when it arrives, or the partition reconciles.
+                LogProjectionUnconfirmed(_logger, e, this.GetGrainId(), attempt);
+                throw new ProjectionPendingException($"The change of {this.GetGrainId()} is durable, but its index partition did not confirm it in time ({e.Message}).");
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The projection serving the reads of {Grain} did not confirm its change before the deadline ({Attempts} attempts); the change is durable, the call fails")]
+    private static partial void LogProjectionUnconfirmed(ILogger logger, Exception exception, GrainId grain, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The projection of the change of {Grain} is on a silo declared dead; its successor loads it from storage")]
+    private static partial void LogProjectionOnDeadSilo(ILogger logger, Exception exception, GrainId grain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The projection of the change of {Grain} was not confirmed within {Wait} ms; it applies when it arrives, or its partition reconciles")]
     private static partial void LogProjectionPending(ILogger logger, Exception exception, GrainId grain, double wait);

@@ -75,6 +75,30 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
     /// <summary>Holds <paramref name="item"/> as entity <paramref name="key"/>'s current item, or drops the entity (null).</summary>
     protected abstract void Set(string key, TItem? item);
 
+    /// <summary>
+    /// True when the partition serves single-entity reads: it then activates at once and loads from storage in the
+    /// background (<see cref="IsRebuilding"/> until done), so those reads are served before the load finishes;
+    /// false (default): the activation waits for the load.
+    /// </summary>
+    protected virtual bool RebuildsInBackground => false;
+
+    /// <summary>True while the partition is still loading its entities from storage (listings would be partial).</summary>
+    protected bool IsRebuilding { get; private set; }
+
+    /// <summary>Refuses a whole-partition question (listing, count, search) while <see cref="IsRebuilding"/>.</summary>
+    protected void ThrowIfRebuilding()
+    {
+        if (IsRebuilding)
+        {
+            throw new IndexRebuildingException($"The {Scope} index is loading its entries from storage after a start; ask again shortly (single reads are served meanwhile).", 1);
+        }
+    }
+
+    /// <summary>Called when a background load has finished.</summary>
+    protected virtual void OnRebuilt()
+    {
+    }
+
     /// <summary>Called once, before the partition first holds an entity (at the end of the activation scan, or before a change adds it).</summary>
     protected virtual Task OnFirstHeldAsync() => Task.CompletedTask;
 
@@ -87,13 +111,48 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (RebuildsInBackground)
+        {
+            IsRebuilding = true;
+            // Runs on the activation's scheduler between calls (it is not a call): reads and changes interleave with it.
+            _ = RebuildInBackgroundAsync();
+            return;
+        }
+        await RebuildAsync(cancellationToken);
+    }
+
+    private async Task RebuildAsync(CancellationToken cancellationToken)
+    {
         var watch = Stopwatch.StartNew();
+        var scanned = 0;
         await foreach (var stored in ScanAsync(cancellationToken))
         {
             if (IsNewer(stored)) Hold(stored);
+            // Lets waiting calls run now and then during a long load.
+            if (RebuildsInBackground && ++scanned % 4096 == 0) await Task.Yield();
         }
         if (Count > 0) await FirstHeldAsync();
         LogRebuilt(_logger, Scope, Partition, Count, watch.ElapsedMilliseconds);
+    }
+
+    private async Task RebuildInBackgroundAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RebuildAsync(CancellationToken.None);
+                IsRebuilding = false;
+                OnRebuilt();
+                return;
+            }
+            catch (Exception e)
+            {
+                // Entries already held stay (versions keep them right); the next scan applies what is newer.
+                LogRebuildFailed(_logger, e, Scope, Partition, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+            }
+        }
     }
 
     /// <summary>Records a change of entity <paramref name="key"/> (null: it no longer exists); a version no newer than the one held is dropped.</summary>
@@ -129,9 +188,11 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
         }
     }
 
-    private bool IsNewer(Stored change) => !Versioned || !_versions.TryGetValue(change.Key, out var known) || known < change.Version;
+    /// <summary>True when <paramref name="change"/> is newer than what the partition holds of its entity.</summary>
+    protected virtual bool IsNewer(Stored change) => !Versioned || !_versions.TryGetValue(change.Key, out var known) || known < change.Version;
 
-    private void Hold(Stored change)
+    /// <summary>Holds <paramref name="change"/> (known to be newer): its version and its item.</summary>
+    protected virtual void Hold(Stored change)
     {
         if (Versioned) _versions[change.Key] = change.Version;
         Set(change.Key, change.Item);
@@ -143,6 +204,9 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
         await OnFirstHeldAsync();
         _held = true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Scope}/{Partition} could not load from storage (attempt {Attempt}); retrying")]
+    private static partial void LogRebuildFailed(ILogger logger, Exception exception, string scope, int partition, int attempt);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Scope}/{Partition} loaded {Count} entities from storage in {Elapsed} ms")]
     private static partial void LogRebuilt(ILogger logger, string scope, int partition, int count, long elapsed);

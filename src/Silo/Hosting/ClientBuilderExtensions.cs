@@ -52,6 +52,7 @@ public static class ClientBuilderExtensions
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = refresh);
         client.AddOutgoingGrainCallFilter<CallRetry>();
         client.Services.AddHostedService<GatewayWatch>();
+        client.Services.AddSingleton<InMemoryDb.Grains.KeyValue.KeyValueReader>();
         // Subscribing to the event log (EventStreams.Log), with a token to resume from a position.
         client.AddEventLogStreams();
         return client;

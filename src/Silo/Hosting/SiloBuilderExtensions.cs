@@ -96,6 +96,9 @@ public static class SiloBuilderExtensions
         // Alone (localhost clustering, test clusters) nobody can declare the silo dead: its lease always holds.
         services.TryAddSingleton<ISiloLease>(SoleSiloLease.Instance);
         silo.AddIncomingGrainCallFilter<CallGuard>();
+        // Key-value reads from the partitions' memory when the API is co-hosted (docs/decisions/resident-memory.md).
+        services.AddSingleton<InMemoryDb.Grains.KeyValue.LocalKeyValuePartitions>();
+        services.AddSingleton<InMemoryDb.Grains.KeyValue.KeyValueReader>();
         services.AddSingleton(settings.IsPersistent ? StorageInfo.Postgres : StorageInfo.Memory);
         // The directory cache keeps the hot grains' locations; Orleans' default (a million entries, about 220 bytes
         // each) grows with every resident entity (docs/decisions/resident-memory.md).
@@ -145,6 +148,7 @@ public static class SiloBuilderExtensions
         // The event log played as an Orleans stream, resumable by position (EventStreams.Log).
         silo.AddEventLogStreams(configuration);
         services.AddHostedService<DeadSiloRecovery>();
+        services.AddHostedService<InMemoryDb.Grains.KeyValue.KeyValueIndexWarmup>();
 
         services.AddSingleton(ResponseLimitsFrom(configuration));
         services.Configure<PasswordHashingOptions>(configuration.GetSection("InMemoryDb:Passwords"));

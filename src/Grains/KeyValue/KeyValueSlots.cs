@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+
+namespace InMemoryDb.Grains.KeyValue;
+
+/// <summary>What an index partition knows of one key when asked for it.</summary>
+public enum KeyValueLookupStatus
+{
+    /// <summary>The key exists: its value is in the answer.</summary>
+    Found,
+
+    /// <summary>The key does not exist (never written, or deleted).</summary>
+    Absent,
+
+    /// <summary>The partition is still loading from storage and has not seen the key yet: ask the key's grain.</summary>
+    Unknown,
+}
+
+/// <summary>A partition's answer about one key.</summary>
+[GenerateSerializer, Immutable, Alias("inmemorydb.kv-lookup")]
+public readonly record struct KeyValueLookup(
+    [property: Id(0)] KeyValueLookupStatus Status,
+    [property: Id(1)] string? Value);
+
+/// <summary>
+/// The entries of one key-value index partition: per key, its current value (null: a tombstone, kept for its
+/// version) and the operation number (version) of the change that set it. The partition grain alone changes them,
+/// on its own scheduler; any thread may read them (<see cref="LocalKeyValuePartitions"/>), without a lock.
+/// </summary>
+public sealed class KeyValueSlots
+{
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(concurrencyLevel: 1, capacity: 0, StringComparer.Ordinal);
+    private volatile bool _complete;
+    private int _live;
+
+    /// <summary>One key's entry: 16 bytes beside its key in the dictionary's node.</summary>
+    public readonly record struct Slot(string? Value, long Version);
+
+    /// <summary>True once every stored key was loaded (until then, a key not held may exist in storage).</summary>
+    public bool IsComplete => _complete;
+
+    /// <summary>Keys that exist (tombstones excluded).</summary>
+    public int LiveCount => Volatile.Read(ref _live);
+
+    /// <summary>Entries held, tombstones included.</summary>
+    public int Count => _slots.Count;
+
+    /// <summary>Every entry (a moment's view; for listings, on the partition's scheduler).</summary>
+    public IEnumerable<KeyValuePair<string, Slot>> Entries => _slots;
+
+    /// <summary>What is known of <paramref name="key"/>.</summary>
+    public KeyValueLookup Lookup(string key)
+    {
+        if (_slots.TryGetValue(key, out var slot))
+        {
+            return slot.Value is { } value ? new KeyValueLookup(KeyValueLookupStatus.Found, value) : new KeyValueLookup(KeyValueLookupStatus.Absent, null);
+        }
+        return _complete ? new KeyValueLookup(KeyValueLookupStatus.Absent, null) : new KeyValueLookup(KeyValueLookupStatus.Unknown, null);
+    }
+
+    /// <summary>The version held of <paramref name="key"/>, if any.</summary>
+    public bool TryGetVersion(string key, out long version)
+    {
+        var found = _slots.TryGetValue(key, out var slot);
+        version = slot.Version;
+        return found;
+    }
+
+    /// <summary>Sets <paramref name="key"/> (the partition's scheduler only).</summary>
+    public void Set(string key, long version, string? value)
+    {
+        var had = _slots.TryGetValue(key, out var old) && old.Value is not null;
+        _slots[key] = new Slot(value, version);
+        var delta = (value is not null ? 1 : 0) - (had ? 1 : 0);
+        if (delta != 0) Interlocked.Add(ref _live, delta);
+    }
+
+    /// <summary>Marks the load from storage done.</summary>
+    public void MarkComplete() => _complete = true;
+}
+
+/// <summary>
+/// The key-value index partitions active in this process, readable straight from their memory by a co-hosted API
+/// (the embedded single node): a read then costs a dictionary lookup, with no grain call. A partition registers when
+/// it activates and leaves before it deactivates, so a partition re-activated elsewhere is never read here.
+/// </summary>
+public sealed class LocalKeyValuePartitions
+{
+    private readonly KeyValueSlots?[] _partitions = new KeyValueSlots?[Partitioning.Count];
+
+    /// <summary>The slots of partition <paramref name="partition"/> when it is active in this process.</summary>
+    public KeyValueSlots? Get(int partition) => Volatile.Read(ref _partitions[partition]);
+
+    /// <summary>Registers an activation's slots.</summary>
+    public void Register(int partition, KeyValueSlots slots) => Volatile.Write(ref _partitions[partition], slots);
+
+    /// <summary>Removes the registration of <paramref name="slots"/> (if still the registered ones).</summary>
+    public void Unregister(int partition, KeyValueSlots slots) => Interlocked.CompareExchange(ref _partitions[partition], null, slots);
+}
