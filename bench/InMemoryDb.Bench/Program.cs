@@ -53,7 +53,7 @@ static async Task<int> Probe(string url, string method, string path, string body
 
 // Sends --requests requests with --concurrency in flight (closed loop), several rounds: the throughput ceiling of
 // one route. "{i}" in the path or body becomes a number unique across rounds (modulo --keys when given, to reuse
-// existing keys), "{run}" a word unique to this run.
+// existing keys), "{i6}" the same number in six digits (the anchors' key names: k{i6}), "{run}" a word unique to this run.
 static async Task<int> Closed(string url, string method, string path, string body, int requests, int concurrency, int rounds, int keys)
 {
     using var http = LoadRunner.Client(url);
@@ -63,8 +63,11 @@ static async Task<int> Closed(string url, string method, string path, string bod
         var offset = (round - 1) * requests;
         var stats = await LoadRunner.ClosedAsync($"{method} {path} c={concurrency} #{round}", http, concurrency, requests, i =>
         {
-            var key = (keys > 0 ? (offset + i) % keys : offset + i).ToString(CultureInfo.InvariantCulture);
-            return Request(method, path, body, text => text.Replace("{i}", key, StringComparison.Ordinal).Replace("{run}", run, StringComparison.Ordinal));
+            var n = keys > 0 ? (offset + i) % keys : offset + i;
+            var key = n.ToString(CultureInfo.InvariantCulture);
+            var key6 = n.ToString("D6", CultureInfo.InvariantCulture);
+            return Request(method, path, body, text => text.Replace("{i}", key, StringComparison.Ordinal).Replace("{i6}", key6, StringComparison.Ordinal)
+                .Replace("{run}", run, StringComparison.Ordinal));
         });
         Console.WriteLine(stats);
     }

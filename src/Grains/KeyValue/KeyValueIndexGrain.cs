@@ -72,7 +72,12 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
     public Task<KeyValueLookup> GetAsync(string key) => Task.FromResult(_slots.Lookup(key));
 
     /// <inheritdoc />
-    public Task<bool> IsLoadedAsync() => Task.FromResult(!IsRebuilding);
+    public async Task<bool> IsLoadedAsync()
+    {
+        // A short load (a fresh or small store) finishes within the wait, so a start is not reported as loading.
+        if (IsRebuilding) await Task.WhenAny(Rebuilt, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        return !IsRebuilding;
+    }
 
     /// <inheritdoc />
     public Task<KeyValueIndexPage> PageAsync(string? after, int? limit, long maxBytes)

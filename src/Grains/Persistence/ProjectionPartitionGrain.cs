@@ -85,6 +85,11 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
     /// <summary>True while the partition is still loading its entities from storage (listings would be partial).</summary>
     protected bool IsRebuilding { get; private set; }
 
+    /// <summary>Completes when the partition has loaded its entities from storage.</summary>
+    protected Task Rebuilt => _rebuilt.Task;
+
+    private readonly TaskCompletionSource _rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Refuses a whole-partition question (listing, count, search) while <see cref="IsRebuilding"/>.</summary>
     protected void ThrowIfRebuilding()
     {
@@ -119,6 +124,7 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
             return;
         }
         await RebuildAsync(cancellationToken);
+        _rebuilt.TrySetResult();
     }
 
     private async Task RebuildAsync(CancellationToken cancellationToken)
@@ -144,6 +150,7 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
                 await RebuildAsync(CancellationToken.None);
                 IsRebuilding = false;
                 OnRebuilt();
+                _rebuilt.TrySetResult();
                 return;
             }
             catch (Exception e)
