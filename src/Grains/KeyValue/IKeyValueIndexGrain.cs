@@ -7,8 +7,12 @@ namespace InMemoryDb.Grains.KeyValue;
 /// </summary>
 public interface IKeyValueIndexGrain : IGrainWithIntegerKey
 {
-    /// <summary>Records the state of <paramref name="key"/> after its operation number <paramref name="version"/> (null value: deleted); older versions are ignored.</summary>
-    Task ApplyAsync(string key, long version, string? value);
+    /// <summary>Records the state of <paramref name="key"/> after its operation number <paramref name="version"/> (a null value: deleted); older versions are ignored.</summary>
+    Task ApplyAsync(string key, long version, KeyValueChange? change);
+
+    /// <summary>The state held of <paramref name="key"/> for its writer (<see cref="KeyValueSlots.StateOf"/>); null: read it from storage.</summary>
+    [ReadOnly, AlwaysInterleave]
+    Task<KeyValueHeldState?> GetStateAsync(string key);
 
     /// <summary>What the partition knows of <paramref name="key"/>: its value, that it does not exist, or (while loading) nothing yet.</summary>
     [ReadOnly, AlwaysInterleave]

@@ -6,10 +6,13 @@ using Orleans.Storage;
 namespace InMemoryDb.Grains.KeyValue;
 
 /// <summary>
-/// One key of the key-value store, keyed <see cref="KeyValueKeys.GrainKey"/>(key). A write that wins by
+/// The writer of one key of the key-value store, keyed <see cref="KeyValueKeys.GrainKey"/>(key). A write that wins by
 /// <see cref="LastWriterWins"/> is committed with its event through the entity kernel (<see cref="EntityGrain{TState}"/>)
-/// and applied to the store's index partition before it is answered.
+/// and applied to the store's index partition, which serves the key's reads, before it is answered.
 /// A delete keeps a tombstone (timestamp and version), so older operations arriving late are ignored.
+/// The grain is transient: it takes the key's state from its partition instead of reading storage (a new key needs no
+/// read at all), and is collected after a few idle seconds (<c>InMemoryDb:Memory:CollectionAge:kv</c>, default 5 s), so a
+/// key's resident form is its partition entry alone (docs/decisions/resident-memory.md).
 /// </summary>
 public sealed class KeyValueGrain(
     [FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage,
@@ -26,31 +29,24 @@ public sealed class KeyValueGrain(
     };
 
     private IKeyValueIndexGrain? _index;
-    private bool _loadedForNextCall;
+
+    private IKeyValueIndexGrain Index => _index ??= GrainFactory.GetGrain<IKeyValueIndexGrain>(KeyValueIndexGrain.PartitionOf(this.GetPrimaryKeyString()));
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public async Task<KeyValueRead?> GetAsync()
     {
+        // Reads go to the partition; this one came here because the partition has not loaded the key yet (after a start).
+        var loaded = !IsLoaded && storageInfo.IsDurable;
         await LoadAsync();
-        // The state was just read from storage: the first call is served from what storage held.
-        _loadedForNextCall = storageInfo.IsDurable;
-    }
-
-    /// <inheritdoc />
-    public Task<KeyValueRead?> GetAsync()
-    {
-        if (!IsLoaded) return ReloadThenGetAsync();
-        var loaded = TakeLoadedFlag();
         var current = State;
-        return Task.FromResult(current.Exists && current.Value is { } value
+        return current.Exists && current.Value is { } value
             ? new KeyValueRead(new KeyValueEntry(current.Key, value), current.Timestamp, loaded)
-            : null);
+            : null;
     }
 
     /// <inheritdoc />
     public Task<Outcome<KeyValueWriteResult>> PutAsync(string key, string value, DateTimeOffset? timestamp)
     {
-        TakeLoadedFlag();
         if (CheckKey(key) is { } problem) return Task.FromResult(problem);
         if (KeyValueKeys.CheckValue(value) is { } valueProblem) return Task.FromResult(Outcome<KeyValueWriteResult>.Invalid("value", valueProblem));
         if (CheckTimestamp(timestamp) is { } timestampProblem) return Task.FromResult(timestampProblem);
@@ -60,7 +56,6 @@ public sealed class KeyValueGrain(
     /// <inheritdoc />
     public Task<Outcome<KeyValueWriteResult>> DeleteAsync(string key, DateTimeOffset? timestamp)
     {
-        TakeLoadedFlag();
         if (CheckKey(key) is { } problem) return Task.FromResult(problem);
         if (CheckTimestamp(timestamp) is { } timestampProblem) return Task.FromResult(timestampProblem);
         return ApplyAsync(key, null, timestamp);
@@ -72,23 +67,43 @@ public sealed class KeyValueGrain(
     /// <inheritdoc />
     protected override Task ProjectAsync()
     {
-        // Resolved once per activation: each GetGrain formats the interface's type name anew.
-        var index = _index ??= GrainFactory.GetGrain<IKeyValueIndexGrain>(KeyValueIndexGrain.PartitionOf(this.GetPrimaryKeyString()));
         var current = State;
-        return index.ApplyAsync(current.Key, current.Version, current.Exists ? current.Value : null);
-    }
-
-    /// <summary>After a failed write left the state to be read again: read it, then answer.</summary>
-    private async Task<KeyValueRead?> ReloadThenGetAsync()
-    {
-        await LoadAsync();
-        return await GetAsync();
+        return Index.ApplyAsync(current.Key, current.Version, new KeyValueChange(current.Exists ? current.Value : null, current.Timestamp.UtcTicks));
     }
 
     /// <summary>Applies a put (<paramref name="value"/> set) or a delete (null) if it wins against the current state.</summary>
     private async Task<Outcome<KeyValueWriteResult>> ApplyAsync(string key, string? value, DateTimeOffset? given)
     {
+        await LoadForWriteAsync(key);
+        return await ApplyLoadedAsync(key, value, given);
+    }
+
+    /// <summary>Takes the key's state from its partition when it holds it (or knows the key is new), from storage otherwise.</summary>
+    private async Task LoadForWriteAsync(string key)
+    {
+        if (IsLoaded) return;
+        if (await Index.GetStateAsync(key) is { } held)
+        {
+            if (held.Version == 0)
+            {
+                AssumeNew();
+                return;
+            }
+            AssumeStored(new KeyValueState
+            {
+                Key = key,
+                Exists = held.Value is not null,
+                Value = held.Value,
+                Timestamp = new DateTimeOffset(held.TimestampTicks, TimeSpan.Zero),
+                Version = held.Version,
+            }, held.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
         await LoadAsync();
+    }
+
+    private async Task<Outcome<KeyValueWriteResult>> ApplyLoadedAsync(string key, string? value, DateTimeOffset? given)
+    {
         var current = State;
         var hasOperation = current.Version > 0;
         var timestamp = given?.ToUniversalTime() ?? Assign(current, hasOperation);
@@ -133,13 +148,6 @@ public sealed class KeyValueGrain(
 
     private static Outcome<KeyValueWriteResult>? CheckTimestamp(DateTimeOffset? timestamp)
         => timestamp is { } given && InputLimits.CheckTimestamp(given) is { } problem ? Outcome<KeyValueWriteResult>.Invalid("timestamp", problem) : null;
-
-    private bool TakeLoadedFlag()
-    {
-        var loaded = _loadedForNextCall;
-        _loadedForNextCall = false;
-        return loaded;
-    }
 
     private sealed record PutContent(string Key, string Value, string Timestamp);
 

@@ -14,7 +14,7 @@ namespace InMemoryDb.Grains.KeyValue;
 /// </summary>
 [KeepAlive]
 public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValuePartitions local, ILogger<KeyValueIndexGrain> logger)
-    : ProjectionPartitionGrain<KeyValueState, string>(scanner, logger), IKeyValueIndexGrain
+    : ProjectionPartitionGrain<KeyValueState, KeyValueChange>(scanner, logger), IKeyValueIndexGrain
 {
     private readonly KeyValueSlots _slots = new();
     private string[]? _sortedKeys;
@@ -53,7 +53,7 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
 
     /// <inheritdoc />
     protected override Stored? FromStored(string grainKey, KeyValueState state)
-        => state.Key.Length == 0 ? null : new Stored(state.Key, state.Version, state.Exists ? state.Value : null);
+        => state.Key.Length == 0 ? null : new Stored(state.Key, state.Version, new KeyValueChange(state.Exists ? state.Value : null, state.Timestamp.UtcTicks));
 
     /// <inheritdoc />
     protected override bool IsNewer(Stored change) => !_slots.TryGetVersion(change.Key, out var known) || known < change.Version;
@@ -61,15 +61,18 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
     /// <inheritdoc />
     protected override void Hold(Stored change)
     {
-        _slots.Set(change.Key, change.Version, change.Item);
+        _slots.Set(change.Key, change.Version, change.Item ?? new KeyValueChange(null, 0));
         _sortedKeys = null;
     }
 
     /// <inheritdoc />
-    protected override void Set(string key, string? value) => throw new NotSupportedException("Held through Hold (value and version in one slot).");
+    protected override void Set(string key, KeyValueChange? item) => throw new NotSupportedException("Held through Hold (value, version and timestamp in one slot).");
 
     /// <inheritdoc />
     public Task<KeyValueLookup> GetAsync(string key) => Task.FromResult(_slots.Lookup(key));
+
+    /// <inheritdoc />
+    public Task<KeyValueHeldState?> GetStateAsync(string key) => Task.FromResult(_slots.StateOf(key));
 
     /// <inheritdoc />
     public async Task<bool> IsLoadedAsync()

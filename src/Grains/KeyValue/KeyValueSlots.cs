@@ -21,9 +21,22 @@ public readonly record struct KeyValueLookup(
     [property: Id(0)] KeyValueLookupStatus Status,
     [property: Id(1)] string? Value);
 
+/// <summary>A key's state as an index partition holds it, for a key grain that activates to write (no storage read).</summary>
+[GenerateSerializer, Immutable, Alias("inmemorydb.kv-held-state")]
+public sealed record KeyValueHeldState(
+    [property: Id(0)] string? Value,
+    [property: Id(1)] long Version,
+    [property: Id(2)] long TimestampTicks);
+
+/// <summary>A change of one key as applied to its index partition: the value (null: deleted) and the operation's timestamp.</summary>
+[GenerateSerializer, Immutable, Alias("inmemorydb.kv-change")]
+public sealed record KeyValueChange(
+    [property: Id(0)] string? Value,
+    [property: Id(1)] long TimestampTicks);
+
 /// <summary>
 /// The entries of one key-value index partition: per key, its current value (null: a tombstone, kept for its
-/// version) and the operation number (version) of the change that set it. The partition grain alone changes them,
+/// version), the operation number (version) of the change that set it and that operation's timestamp. The partition grain alone changes them,
 /// on its own scheduler; any thread may read them (<see cref="LocalKeyValuePartitions"/>), without a lock.
 /// </summary>
 public sealed class KeyValueSlots
@@ -32,8 +45,8 @@ public sealed class KeyValueSlots
     private volatile bool _complete;
     private int _live;
 
-    /// <summary>One key's entry: 16 bytes beside its key in the dictionary's node.</summary>
-    public readonly record struct Slot(string? Value, long Version);
+    /// <summary>One key's entry: 24 bytes beside its key in the dictionary's node.</summary>
+    public readonly record struct Slot(string? Value, long Version, long TimestampTicks);
 
     /// <summary>True once every stored key was loaded (until then, a key not held may exist in storage).</summary>
     public bool IsComplete => _complete;
@@ -57,6 +70,16 @@ public sealed class KeyValueSlots
         return _complete ? new KeyValueLookup(KeyValueLookupStatus.Absent, null) : new KeyValueLookup(KeyValueLookupStatus.Unknown, null);
     }
 
+    /// <summary>
+    /// The state of <paramref name="key"/> for its writer: what is held (a tombstone included), a new key (version 0)
+    /// once the load from storage is done, or null while a key not held yet may still be in storage.
+    /// </summary>
+    public KeyValueHeldState? StateOf(string key)
+    {
+        if (_slots.TryGetValue(key, out var slot)) return new KeyValueHeldState(slot.Value, slot.Version, slot.TimestampTicks);
+        return _complete ? new KeyValueHeldState(null, 0, 0) : null;
+    }
+
     /// <summary>The version held of <paramref name="key"/>, if any.</summary>
     public bool TryGetVersion(string key, out long version)
     {
@@ -66,10 +89,11 @@ public sealed class KeyValueSlots
     }
 
     /// <summary>Sets <paramref name="key"/> (the partition's scheduler only).</summary>
-    public void Set(string key, long version, string? value)
+    public void Set(string key, long version, KeyValueChange change)
     {
+        var value = change.Value;
         var had = _slots.TryGetValue(key, out var old) && old.Value is not null;
-        _slots[key] = new Slot(value, version);
+        _slots[key] = new Slot(value, version, change.TimestampTicks);
         var delta = (value is not null ? 1 : 0) - (had ? 1 : 0);
         if (delta != 0) Interlocked.Add(ref _live, delta);
     }

@@ -88,6 +88,13 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
         OnStateChanged();
     }
 
+    /// <summary>Takes <paramref name="state"/>, stored under version <paramref name="etag"/>, as the state without reading it (<see cref="StoredState{T}.AssumeStored"/>).</summary>
+    protected void AssumeStored(TState state, string etag)
+    {
+        _stored.AssumeStored(state, etag);
+        OnStateChanged();
+    }
+
     /// <summary>Forgets the state, so the next <see cref="LoadAsync"/> reads it again.</summary>
     protected void Forget() => _stored.Forget();
 

@@ -71,6 +71,20 @@ public sealed class StoredState<T>(IGrainStorage storage, string stateName, Grai
         _loading = Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Takes <paramref name="state"/> as the stored one, with its storage version <paramref name="etag"/>, without
+    /// reading it: the caller holds an up-to-date copy (an index partition). Were the copy behind storage, the next write
+    /// is refused by version (<see cref="InconsistentStateException"/>) and the state read again. Does nothing once a read has started.
+    /// </summary>
+    public void AssumeStored(T state, string etag)
+    {
+        if (_loading is not null) return;
+        State = state;
+        ETag = etag;
+        RecordExists = true;
+        _loading = Task.CompletedTask;
+    }
+
     /// <summary>Forgets the state, so the next <see cref="LoadAsync"/> reads it again.</summary>
     public void Forget() => _loading = null;
 

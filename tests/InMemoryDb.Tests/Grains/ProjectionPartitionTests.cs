@@ -18,7 +18,7 @@ public sealed class ProjectionPartitionTests(ClusterFixture fixture)
         var key = $"partition-{Guid.NewGuid():N}";
         var grainKey = KeyValueKeys.GrainKey(key);
         var partition = fixture.Client.GetGrain<IKeyValueIndexGrain>(KeyValueIndexGrain.PartitionOf(grainKey));
-        await partition.CountAsync(); // active before storage changes behind its back
+        Assert.True(await partition.IsLoadedAsync()); // active and loaded before storage changes behind its back
         async Task<string?> ValueAsync() => (await partition.PageAsync(null, null, long.MaxValue)).Entries.SingleOrDefault(e => e.Key == key)?.Value;
         var storage = fixture.SiloService<InMemoryGrainStorage>();
         var stored = new TestGrainState<KeyValueState>();
@@ -28,9 +28,9 @@ public sealed class ProjectionPartitionTests(ClusterFixture fixture)
             await storage.WriteStateAsync(KeyValueGrain.StateName, GrainId.Create("kv", grainKey), stored);
         }
 
-        await partition.ApplyAsync(key, 2, "two");
-        await partition.ApplyAsync(key, 1, "one");
-        await partition.ApplyAsync(key, 2, "two again");
+        await partition.ApplyAsync(key, 2, new KeyValueChange("two", 0));
+        await partition.ApplyAsync(key, 1, new KeyValueChange("one", 0));
+        await partition.ApplyAsync(key, 2, new KeyValueChange("two again", 0));
         Assert.Equal("two", await ValueAsync());
 
         // A key grain on a dead silo committed version 3 and died before applying it here.
