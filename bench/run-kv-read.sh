@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 [ $# -eq 0 ] && set -- kvseedarch here
 NAMES=("$@")
-KEYS_LIST=${KVREAD_KEYS:-2000 100000}
+KEYS_LIST=${KVREAD_KEYS-2000 100000}
 ROUNDS=${KVREAD_ROUNDS:-3}
 BENCHSH=${KVREAD_BENCHSH:-1}
 BENCHSH_RUNS=${KVREAD_BENCHSH_RUNS:-2}
@@ -76,7 +76,7 @@ if [ "$BENCHSH" = 1 ]; then
         bench_start_variant 5101 "${TMPDIR:-/tmp}/inmemorydb-kvread-benchsh.log" "$v"
         dir=$(mktemp -d)
         LABEL="$v run $run" OUT_DIR=$dir WAIT_IDLE=30 "$BENCH_ANCHORS/kv/bench.sh" http://127.0.0.1:5101 > "$dir/stdout" 2>&1 || true
-        grep -h "GET\|PUT" "$dir/summary.txt" | sed "s|^|bench.sh $v run $run: |" | tee -a "$OUT"
+        grep -hE "^\s+(get|put) " "$dir/summary.txt" | sed "s|^ *|bench.sh $v run $run: |" | tee -a "$OUT" || tail -n 5 "$dir/stdout"
       )
     done
   done

@@ -83,9 +83,9 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
     }
 
     /// <inheritdoc />
-    public Task<KeyValueIndexPage> PageAsync(string? after, int? limit, long maxBytes)
+    public async Task<KeyValueIndexPage> PageAsync(string? after, int? limit, long maxBytes)
     {
-        ThrowIfRebuilding();
+        await WaitUntilLoadedAsync();
         // Sorted keys only (8 bytes per key, rebuilt after a change): the values stay in the slots.
         var sorted = _sortedKeys ??= SortedLiveKeys();
         var start = after is null ? 0 : Listing.FirstAfter(sorted, k => string.CompareOrdinal(k, after));
@@ -98,7 +98,7 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
             bytes += KeyValueStoreGrain.Size(entry);
             page.Add(entry);
         }
-        return Task.FromResult(new KeyValueIndexPage(page, start + page.Count < sorted.Length));
+        return new KeyValueIndexPage(page, start + page.Count < sorted.Length);
     }
 
     private string[] SortedLiveKeys()
@@ -106,12 +106,5 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
         var keys = _slots.Entries.Where(p => p.Value.Value is not null).Select(p => p.Key).ToArray();
         Array.Sort(keys, StringComparer.Ordinal);
         return keys;
-    }
-
-    /// <inheritdoc />
-    public new Task<int> CountAsync()
-    {
-        ThrowIfRebuilding();
-        return base.CountAsync();
     }
 }

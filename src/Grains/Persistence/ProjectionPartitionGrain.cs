@@ -90,14 +90,22 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
 
     private readonly TaskCompletionSource _rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Refuses a whole-partition question (listing, count, search) while <see cref="IsRebuilding"/>.</summary>
-    protected void ThrowIfRebuilding()
+    /// <summary>
+    /// Before a whole-partition question (listing, count, search): waits up to a second for a load in progress (a short
+    /// one, such as a new or small partition's, then goes unnoticed), and refuses the question if it is still loading.
+    /// </summary>
+    protected async ValueTask WaitUntilLoadedAsync()
     {
+        if (!IsRebuilding) return;
+        await Task.WhenAny(_rebuilt.Task, Task.Delay(LoadWait));
         if (IsRebuilding)
         {
             throw new IndexRebuildingException($"The {Scope} index is loading its entries from storage after a start; ask again shortly (single reads are served meanwhile).", 1);
         }
     }
+
+    /// <summary>How long a whole-partition question waits for a load in progress before it is refused.</summary>
+    private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(1);
 
     /// <summary>Called when a background load has finished.</summary>
     protected virtual void OnRebuilt()
@@ -171,8 +179,12 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
         Hold(change);
     }
 
-    /// <summary>The number of entities.</summary>
-    public Task<int> CountAsync() => Task.FromResult(Count);
+    /// <summary>The number of entities (<see cref="WaitUntilLoadedAsync"/> first).</summary>
+    public async Task<int> CountAsync()
+    {
+        await WaitUntilLoadedAsync();
+        return Count;
+    }
 
     /// <summary>
     /// After silo <paramref name="deadSilo"/> died (once per dead silo): applies every stored state newer than what the

@@ -25,6 +25,10 @@ public sealed class TablePartitionGrain(IGrainStateScanner scanner, ILogger<Tabl
     protected override int Count => _records.Count;
 
     /// <inheritdoc />
+    /// <remarks>Record reads go to record grains, so a table's single records are served while it loads; its listings wait.</remarks>
+    protected override bool RebuildsInBackground => true;
+
+    /// <inheritdoc />
     protected override Stored? FromStored(string grainKey, RecordState state)
     {
         var id = IdOf(grainKey);
@@ -57,22 +61,24 @@ public sealed class TablePartitionGrain(IGrainStateScanner scanner, ILogger<Tabl
     }
 
     /// <inheritdoc />
-    public Task<PartitionPage> PageAsync(string? after, int? limit, long maxBytes)
+    public async Task<PartitionPage> PageAsync(string? after, int? limit, long maxBytes)
     {
+        await WaitUntilLoadedAsync();
         var sorted = Sorted();
         var start = Start(sorted, after);
         var count = Listing.CountWithin(sorted.AsSpan(start, Math.Min(limit ?? int.MaxValue, sorted.Length - start)), ResponseLimits.Of, maxBytes);
-        return Task.FromResult(new PartitionPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length));
+        return new PartitionPage(sorted.AsSpan(start, count).ToArray(), start + count < sorted.Length);
     }
 
     /// <inheritdoc />
-    public Task<ResultSize> SizeAsync(string? after)
+    public async Task<ResultSize> SizeAsync(string? after)
     {
+        await WaitUntilLoadedAsync();
         var sorted = Sorted();
         long bytes = 0;
         var start = Start(sorted, after);
         for (var i = start; i < sorted.Length; i++) bytes += ResponseLimits.Of(sorted[i]);
-        return Task.FromResult(new ResultSize(sorted.Length - start, bytes));
+        return new ResultSize(sorted.Length - start, bytes);
     }
 
     /// <summary>The index of the first record whose id is greater than <paramref name="after"/>.</summary>
@@ -80,9 +86,10 @@ public sealed class TablePartitionGrain(IGrainStateScanner scanner, ILogger<Tabl
         => after is null ? 0 : Listing.FirstAfter(sorted, r => string.CompareOrdinal(r.Id, after));
 
     /// <inheritdoc />
-    public Task<JoinSide> JoinSideAsync(string field, bool idWhenMissing)
+    public async Task<JoinSide> JoinSideAsync(string field, bool idWhenMissing)
     {
-        if (_joinSides.TryGetValue((field, idWhenMissing), out var cached)) return Task.FromResult(cached);
+        await WaitUntilLoadedAsync();
+        if (_joinSides.TryGetValue((field, idWhenMissing), out var cached)) return cached;
         if (!_joinKeys.TryGetValue(field, out var keys))
         {
             if (_joinKeys.Count >= MaxCachedJoinFields) _joinKeys.Clear();
@@ -112,7 +119,7 @@ public sealed class TablePartitionGrain(IGrainStateScanner scanner, ILogger<Tabl
         }
         if (_joinSides.Count >= MaxCachedJoinFields) _joinSides.Clear();
         var side = _joinSides[(field, idWhenMissing)] = new JoinSide(result, withField);
-        return Task.FromResult(side);
+        return side;
     }
 
     private RecordSnapshot[] Sorted() => _sorted ??= _records.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
