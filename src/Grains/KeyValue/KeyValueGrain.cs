@@ -11,7 +11,7 @@ namespace InMemoryDb.Grains.KeyValue;
 /// and applied to the store's index partition, which serves the key's reads, before it is answered.
 /// A delete keeps a tombstone (timestamp and version), so older operations arriving late are ignored.
 /// The grain is transient: it takes the key's state from its partition instead of reading storage (a new key needs no
-/// read at all), and is collected after a few idle seconds (<c>InMemoryDb:Memory:CollectionAge:kv</c>, default 5 s), so a
+/// read at all), and is collected after a few idle seconds (<c>InMemoryDb:Memory:CollectionAge:kv</c>, default 2 s), so a
 /// key's resident form is its partition entry alone (docs/decisions/resident-memory.md).
 /// </summary>
 public sealed class KeyValueGrain(

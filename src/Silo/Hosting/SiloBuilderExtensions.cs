@@ -25,7 +25,7 @@ namespace InMemoryDb.Silo.Hosting;
 public static class SiloBuilderExtensions
 {
     /// <summary>Grain locations a silo caches by default (<c>InMemoryDb:DirectoryCacheSize</c>).</summary>
-    public const int DirectoryCacheSize = 200_000;
+    public const int DirectoryCacheSize = 20_000;
 
     /// <summary>Largest message between silos and clients (whole-table dumps and joins travel in one message).</summary>
     public const int MaxMessageBodySize = 512 * 1024 * 1024;
@@ -100,8 +100,9 @@ public static class SiloBuilderExtensions
         services.AddSingleton<InMemoryDb.Grains.KeyValue.LocalKeyValuePartitions>();
         services.AddSingleton<InMemoryDb.Grains.KeyValue.KeyValueReader>();
         services.AddSingleton(settings.IsPersistent ? StorageInfo.Postgres : StorageInfo.Memory);
-        // The directory cache keeps the hot grains' locations; Orleans' default (a million entries, about 220 bytes
-        // each) grows with every resident entity (docs/decisions/resident-memory.md).
+        // The directory cache keeps the hot grains' locations; Orleans' default (a million entries, about 230 bytes
+        // each) grows with every entity ever activated, and keeps locations of collected ones; key-value reads do not
+        // go through grains and key-value writers are transient (docs/decisions/resident-memory.md).
         // (Not under Orleans:GrainDirectory: Orleans reads that section as grain directory providers.)
         var directoryCacheSize = configuration.GetValue("InMemoryDb:DirectoryCacheSize", DirectoryCacheSize);
         silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = directoryCacheSize);

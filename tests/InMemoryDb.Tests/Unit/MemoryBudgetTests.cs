@@ -37,9 +37,9 @@ public sealed class MemoryBudgetTests
 
         var none = Configure();
         Assert.False(none.EnableActivationSheddingOnMemoryPressure);
-        Assert.Equal(TimeSpan.FromSeconds(5), Assert.Single(none.ClassSpecificCollectionAge).Value);
+        Assert.Equal(TimeSpan.FromSeconds(2), Assert.Single(none.ClassSpecificCollectionAge).Value);
         Assert.Equal(MemoryBudget.CollectionQuantum, none.CollectionQuantum);
-        Assert.Throws<InvalidOperationException>(() => Configure(("InMemoryDb:Memory:CollectionAge:kv", "00:00:01")));
+        Assert.Throws<InvalidOperationException>(() => Configure(("InMemoryDb:Memory:CollectionAge:kv", "00:00:00.5")));
         Assert.Throws<InvalidOperationException>(() => Configure(("InMemoryDb:Memory:CollectionAge:widgets", "00:02:00")));
     }
 
