@@ -26,7 +26,7 @@ echo "machine: $(bench_machine); kind=$KIND keys=$KEYS budget=$BUDGET build=$DIR
 export Logging__LogLevel__Default=Warning
 bench_fresh_database inmemorydb_bench_million > /dev/null
 export InMemoryDb__Memory__BudgetBytes=$BUDGET
-ARGS=("$DIR/InMemoryDb.Api.dll" --Orleans:SiloPort=25096 --Orleans:GatewayPort=26096 --Orleans:ClusterId=million-$PORT)
+ARGS=("$DIR/InMemoryDb.Api.dll" --Orleans:SiloPort=25096 --Orleans:GatewayPort=26096 --Orleans:ClusterId=million-$PORT --Logging:LogLevel:InMemoryDb.Silo.Hosting.MemoryBudgetWatch=Information)
 rss() { awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$1/status"; }
 VALUE=$(printf 'v%.0s' $(seq 64))
 case $KIND in
@@ -77,4 +77,6 @@ echo "restart: first successful read after $first_read ms; a listing then: $list
 readback | tee -a "$OUT"
 sleep 10
 echo "rss 10 s after ready: $(rss "$SECOND") MiB" | tee -a "$OUT"
+echo "compactions by the budget watch (load, then restart):" | tee -a "$OUT"
+grep -h "Resident set" "${TMPDIR:-/tmp}/inmemorydb-million.log" "${TMPDIR:-/tmp}/inmemorydb-million-restart.log" | tee -a "$OUT" || true
 echo "results: $OUT"

@@ -11,7 +11,8 @@ namespace InMemoryDb.Grains.Persistence;
 /// <item>Its key is the partition number (an integer-keyed grain, whose class names its <see cref="Scope"/>) or
 /// <c>{scope}/{partition}</c> (a string-keyed one).</item>
 /// <item>On activation it loads its entities straight from grain storage, the source of truth
-/// (<see cref="IGrainStateScanner"/>), so a restart loses no entry.</item>
+/// (<see cref="IGrainStateScanner"/>), so a restart loses no entry: before its first call, or in the background
+/// (<see cref="RebuildsInBackground"/>) while whole-partition questions wait or are refused (<see cref="WaitUntilLoadedAsync"/>).</item>
 /// <item>It keeps each entity's version and drops a change no newer than the one it holds
 /// (<see cref="ApplyAsync"/>).</item>
 /// <item>After a silo died, once per dead silo, it scans storage again and applies every stored state newer than what

@@ -3,6 +3,7 @@ using InMemoryDb.Grains.Pessoas;
 using InMemoryDb.Grains.Questions;
 using InMemoryDb.Grains.Tables;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -64,6 +65,7 @@ public static class MemoryBudget
                 : throw new InvalidOperationException($"InMemoryDb:Memory:CollectionAge:{age.Key} must be a duration longer than {CollectionQuantum:c}.");
         }
         var limits = budget > 0 ? Percentages(budget, targetFraction, MaximumAvailableMemoryBytes()) : ((double, double)?)null;
+        if (budget > 0) silo.Services.AddHostedService(sp => new MemoryBudgetWatch(budget, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MemoryBudgetWatch>>()));
         silo.Configure<GrainCollectionOptions>(o =>
         {
             o.CollectionQuantum = CollectionQuantum;

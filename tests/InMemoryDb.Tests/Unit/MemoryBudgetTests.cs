@@ -43,6 +43,29 @@ public sealed class MemoryBudgetTests
         Assert.Throws<InvalidOperationException>(() => Configure(("InMemoryDb:Memory:CollectionAge:widgets", "00:02:00")));
     }
 
+    [Fact]
+    public void AFullCompactionRunsOnlyOverTheBudgetWithMuchFreeHeap()
+    {
+        Assert.True(MemoryBudgetWatch.ShouldCompact(700 * MiB, 512 * MiB, 500 * MiB, 200 * MiB));
+        Assert.False(MemoryBudgetWatch.ShouldCompact(500 * MiB, 512 * MiB, 500 * MiB, 200 * MiB)); // under the budget
+        Assert.False(MemoryBudgetWatch.ShouldCompact(700 * MiB, 512 * MiB, 500 * MiB, 50 * MiB)); // little to give back
+        Assert.False(MemoryBudgetWatch.ShouldCompact(700 * MiB, 512 * MiB, 0, 0));
+    }
+
+    [Fact]
+    public void ABudgetStartsTheWatchAndNoBudgetDoesNot()
+    {
+        static int Watches(params (string Key, string Value)[] settings)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build();
+            var services = new ServiceCollection();
+            new Builder(services).AddMemoryBudget(configuration);
+            return services.Count(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
+        }
+        Assert.Equal(1, Watches(("InMemoryDb:Memory:BudgetBytes", (256 * MiB).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.Equal(0, Watches());
+    }
+
     private static GrainCollectionOptions Configure(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build();
