@@ -79,7 +79,20 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
     protected bool RecordExists => _stored.RecordExists;
 
     /// <summary>Reads the state on first use; concurrent (interleaved) callers share the read.</summary>
-    protected Task LoadAsync() => _stored.IsLoaded ? Task.CompletedTask : LoadNowAsync();
+    /// <remarks>
+    /// Interleaved callers (read-only methods) share one load that ends after <see cref="OnStateChanged"/>: the storage
+    /// read alone completing must not let a second caller see the state before what the grain derives from it (a
+    /// record's snapshot) was set, which answered "not found" for a stored record.
+    /// </remarks>
+    protected Task LoadAsync()
+    {
+        if (_loadNow is { IsCompleted: false } loading) return loading;
+        _loadNow = null;
+        if (_stored.IsLoaded) return Task.CompletedTask;
+        var load = LoadNowAsync();
+        if (!load.IsCompleted) _loadNow = load;
+        return load;
+    }
 
     /// <summary>Takes the state as new without reading it (an id just generated); the first commit then inserts.</summary>
     protected void AssumeNew()
@@ -172,6 +185,9 @@ public abstract partial class EntityGrain<TState> : Grain where TState : EntityS
         await _stored.LoadAsync();
         OnStateChanged();
     }
+
+    /// <summary>The load in progress (storage read, then <see cref="OnStateChanged"/>), shared by interleaved callers.</summary>
+    private Task? _loadNow;
 
     /// <summary>Reads the state back after <paramref name="error"/> and tells whether it holds the write <paramref name="writeId"/>.</summary>
     private async Task<WriteFate> ResolveAsync(Guid writeId, Exception error)
