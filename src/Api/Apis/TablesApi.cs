@@ -68,7 +68,7 @@ public static class TablesApi
     private static async Task<IResult> GetAsync(string table, string id, HttpRequest request, IGrainFactory grains)
     {
         if ((CheckTable(table) ?? CheckId(id)) is { } problem) return problem;
-        var record = await grains.GetGrain<IRecordGrain>(TableNames.RecordKey(table, id)).GetAsync();
+        var record = await grains.GetRecordAsync(table, id);
         if (record is null) return Problems.Of(StatusCodes.Status404NotFound, $"Record '{id}' does not exist in table '{table}'.");
         if (request.Headers.IfNoneMatch.ToString() == ETags.Of(record.Version))
         {

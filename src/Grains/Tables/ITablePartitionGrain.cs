@@ -20,6 +20,12 @@ public sealed record JoinSide(
     [property: Id(0)] IReadOnlyList<KeyedRecord> Records,
     [property: Id(1)] int WithField);
 
+/// <summary>A partition's answer about one record: found (with its snapshot), absent, or not loaded yet (ask the record's grain).</summary>
+[GenerateSerializer, Immutable, Alias("inmemorydb.record-lookup")]
+public readonly record struct RecordLookup(
+    [property: Id(0)] bool Known,
+    [property: Id(1)] RecordSnapshot? Record);
+
 /// <summary>
 /// One of a table's <see cref="Partitioning.Count"/> in-memory index partitions, keyed <c>{table}/{partition}</c>.
 /// Holds the current snapshot of each of its records; rebuilt from grain storage on activation.
@@ -32,6 +38,10 @@ public interface ITablePartitionGrain : IGrainWithStringKey
     /// <summary>The number of records.</summary>
     [ReadOnly]
     Task<int> CountAsync();
+
+    /// <summary>Record <paramref name="id"/> as the partition holds it (<see cref="RecordLookup.Known"/> false while it is still loading and has not seen it).</summary>
+    [ReadOnly, AlwaysInterleave]
+    Task<RecordLookup> GetAsync(string id);
 
     /// <summary>
     /// Records with an id greater than <paramref name="after"/>, in id order, at most <paramref name="limit"/>, and no more

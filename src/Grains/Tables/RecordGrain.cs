@@ -222,6 +222,9 @@ public sealed partial class RecordGrain : EntityGrain<RecordState>, IRecordGrain
     protected override void OnStateChanged() => _snapshot = IsLoaded ? Snapshot(State) : null;
 
     /// <inheritdoc />
+    protected override bool ProjectionServesReads => true;
+
+    /// <inheritdoc />
     protected override Task ProjectAsync()
         => GrainFactory.GetGrain<ITablePartitionGrain>($"{_table}/{Partitioning.Of(_id)}").ApplyAsync(_id, State.Version, _snapshot);
 

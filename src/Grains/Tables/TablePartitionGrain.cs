@@ -4,7 +4,7 @@ namespace InMemoryDb.Grains.Tables;
 
 /// <summary>
 /// One in-memory partition of a table's records, keyed <c>{table}/{partition}</c>: the index every whole-table query
-/// reads. Record grains apply each acknowledged change here before they answer, so counts and dumps are exact. Rebuild
+/// reads, and the place a record's reads are served from (<see cref="GetAsync"/>). Record grains apply each acknowledged change here before they answer, so counts and dumps are exact. Rebuild
 /// on activation, versions and reconciling after a silo died: <see cref="ProjectionPartitionGrain{TState, TItem}"/>.
 /// The table is registered in the catalog when the partition first holds a record.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class TablePartitionGrain(IGrainStateScanner scanner, ILogger<Tabl
     protected override int Count => _records.Count;
 
     /// <inheritdoc />
-    /// <remarks>Record reads go to record grains, so a table's single records are served while it loads; its listings wait.</remarks>
+    /// <remarks>Single records are served while it loads (those not loaded yet through their grains); its listings wait.</remarks>
     protected override bool RebuildsInBackground => true;
 
     /// <inheritdoc />
@@ -59,6 +59,12 @@ public sealed class TablePartitionGrain(IGrainStateScanner scanner, ILogger<Tabl
             else keys[id] = JoinKeys.Find(record.DataJson, field);
         }
     }
+
+    /// <inheritdoc />
+    public Task<RecordLookup> GetAsync(string id)
+        => Task.FromResult(_records.TryGetValue(id, out var record)
+            ? new RecordLookup(true, record)
+            : new RecordLookup(!IsRebuilding || VersionOf(id) > 0, null));
 
     /// <inheritdoc />
     public async Task<PartitionPage> PageAsync(string? after, int? limit, long maxBytes)

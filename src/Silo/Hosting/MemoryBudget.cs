@@ -27,11 +27,13 @@ public static class MemoryBudget
 
     /// <summary>
     /// Ages that differ from Orleans' default without configuration: a key-value key's grain only writes (its partition
-    /// holds the key and serves its reads, and a new activation takes the state from there), so it leaves soon after.
+    /// holds the key and serves its reads, and a new activation takes the state from there), so it leaves soon after;
+    /// a record's grain only writes too (its table partition serves its reads), but a new activation reads storage.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, TimeSpan> DefaultAges = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase)
     {
         ["kv"] = TimeSpan.FromSeconds(2),
+        ["record"] = TimeSpan.FromSeconds(5),
     };
 
     /// <summary>The smallest budget accepted.</summary>
