@@ -11,8 +11,8 @@ namespace InMemoryDb.Grains.KeyValue;
 /// and applied to the store's index partition, which serves the key's reads, before it is answered.
 /// A delete keeps a tombstone (timestamp and version), so older operations arriving late are ignored.
 /// The grain is transient: it takes the key's state from its partition instead of reading storage (a new key needs no
-/// read at all), and is collected after a few idle seconds (<c>InMemoryDb:Memory:CollectionAge:kv</c>, default 2 s), so a
-/// key's resident form is its partition entry alone (docs/decisions/resident-memory.md).
+/// read at all); it leaves at once after a key's first write and otherwise after a minute idle
+/// (<c>InMemoryDb:Memory:CollectionAge:kv</c>), so a loaded key's resident form is its partition entry alone (docs/decisions/resident-memory.md).
 /// </summary>
 public sealed class KeyValueGrain(
     [FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage,
@@ -128,6 +128,9 @@ public sealed class KeyValueGrain(
             Timestamp = timestamp,
             Version = current.Version + 1,
         }, item);
+        // A key's first write (a bulk load) leaves its writer right away; a key written again keeps its writer for the
+        // collection age, so updates do not pay an activation each. Calls queued meanwhile move to the next activation once.
+        if (current.Version == 0) DeactivateOnIdle();
         return Outcome<KeyValueWriteResult>.Ok(new KeyValueWriteResult(applied, timestamp));
     }
 

@@ -102,6 +102,9 @@ public sealed partial class RecordGrain : EntityGrain<RecordState>, IRecordGrain
             if (email is not null && e is not InconsistentStateException && HoldsEmail(email) == false) await ReleaseQuietlyAsync(email);
             throw;
         }
+        // Reads come from the table partition: a new record's writer leaves at once (a bulk load keeps no activations);
+        // a record updated later activates again.
+        DeactivateOnIdle();
         return Outcome<RecordSnapshot>.Created(_snapshot!);
     }
 

@@ -16,7 +16,7 @@ namespace InMemoryDb.Silo.Hosting;
 /// an entity from storage. Orleans expresses its limits as percentages of the most memory the process may use (the
 /// GC's high-memory-load threshold, or its heap limit in a container), so the budget is converted once, at start-up.
 /// <c>CollectionAge:{kind}</c> sets how long an idle entity of a kind (<c>kv</c>, <c>record</c>, <c>person</c>,
-/// <c>question</c>, <c>attempt</c>) stays resident without pressure (Orleans' default: 15 min; key-value writers: 2 s, <see cref="DefaultAges"/>). Nothing is lost by a
+/// <c>question</c>, <c>attempt</c>) stays resident without pressure (Orleans' default: 15 min; key-value and record writers: 1 min, <see cref="DefaultAges"/>). Nothing is lost by a
 /// deactivation: every entity's state is stored when it changes (in PostgreSQL, or in the in-memory storage of the
 /// embedded default, which itself holds every entity: there the budget bounds the activations, not the data).
 /// </summary>
@@ -32,8 +32,8 @@ public static class MemoryBudget
     /// </summary>
     public static readonly IReadOnlyDictionary<string, TimeSpan> DefaultAges = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase)
     {
-        ["kv"] = TimeSpan.FromSeconds(2),
-        ["record"] = TimeSpan.FromSeconds(5),
+        ["kv"] = TimeSpan.FromMinutes(1),
+        ["record"] = TimeSpan.FromMinutes(1),
     };
 
     /// <summary>The smallest budget accepted.</summary>

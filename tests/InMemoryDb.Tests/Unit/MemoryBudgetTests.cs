@@ -37,8 +37,8 @@ public sealed class MemoryBudgetTests
 
         var none = Configure();
         Assert.False(none.EnableActivationSheddingOnMemoryPressure);
-        Assert.Equal(TimeSpan.FromSeconds(2), none.ClassSpecificCollectionAge["InMemoryDb.Grains.KeyValue.KeyValueGrain"]);
-        Assert.Equal(TimeSpan.FromSeconds(5), none.ClassSpecificCollectionAge["InMemoryDb.Grains.Tables.RecordGrain"]);
+        Assert.Equal(TimeSpan.FromMinutes(1), none.ClassSpecificCollectionAge["InMemoryDb.Grains.KeyValue.KeyValueGrain"]);
+        Assert.Equal(TimeSpan.FromMinutes(1), none.ClassSpecificCollectionAge["InMemoryDb.Grains.Tables.RecordGrain"]);
         Assert.Equal(MemoryBudget.CollectionQuantum, none.CollectionQuantum);
         Assert.Throws<InvalidOperationException>(() => Configure(("InMemoryDb:Memory:CollectionAge:kv", "00:00:00.5")));
         Assert.Throws<InvalidOperationException>(() => Configure(("InMemoryDb:Memory:CollectionAge:widgets", "00:02:00")));
