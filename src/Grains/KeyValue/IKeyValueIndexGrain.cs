@@ -10,13 +10,12 @@ public interface IKeyValueIndexGrain : IGrainWithIntegerKey
     /// <summary>Records the state of <paramref name="key"/> after its operation number <paramref name="version"/> (a null value: deleted); older versions are ignored.</summary>
     Task ApplyAsync(string key, long version, KeyValueChange? change);
 
-    /// <summary>The state held of <paramref name="key"/> for its writer (<see cref="KeyValueSlots.StateOf"/>); null: read it from storage.</summary>
+    /// <summary>
+    /// What the partition knows of <paramref name="key"/> (<see cref="KeyValueSlots.StateOf"/>): its state, or null while
+    /// it is still loading and has not seen the key (then ask the key's grain). For reads and for the key's writer.
+    /// </summary>
     [ReadOnly, AlwaysInterleave]
-    Task<KeyValueHeldState?> GetStateAsync(string key);
-
-    /// <summary>What the partition knows of <paramref name="key"/>: its value, that it does not exist, or (while loading) nothing yet.</summary>
-    [ReadOnly, AlwaysInterleave]
-    Task<KeyValueLookup> GetAsync(string key);
+    Task<KeyValueHeldState?> GetAsync(string key);
 
     /// <summary>True once the partition has loaded every stored key (activates it, starting the load).</summary>
     [ReadOnly, AlwaysInterleave]

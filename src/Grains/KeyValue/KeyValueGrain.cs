@@ -82,7 +82,7 @@ public sealed class KeyValueGrain(
     private async Task LoadForWriteAsync(string key)
     {
         if (IsLoaded) return;
-        if (await Index.GetStateAsync(key) is { } held)
+        if (await Index.GetAsync(key) is { } held)
         {
             if (held.Version == 0)
             {

@@ -6,7 +6,7 @@ namespace InMemoryDb.Grains.KeyValue;
 /// One in-memory partition of the key-value store (keyed by its number): the resident form of its keys. It serves
 /// every single-key read (<see cref="GetAsync"/>, or straight from its slots for a co-hosted API) and every listing;
 /// key grains are only the writers, and apply each committed change here before they answer, so a read after an
-/// acknowledged write sees it. It holds per key the value and version only (<see cref="KeyValueSlots"/>).
+/// acknowledged write sees it. It holds per key the value, version and timestamp only (<see cref="KeyValueSlots"/>).
 /// After a start it activates at once and loads from storage in the background: single-key reads are answered
 /// meanwhile (a key not loaded yet is read through its grain), listings are refused with
 /// <see cref="IndexRebuildingException"/>. Versions and reconciling after a silo died:
@@ -69,18 +69,11 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
     protected override void Set(string key, KeyValueChange? item) => throw new NotSupportedException("Held through Hold (value, version and timestamp in one slot).");
 
     /// <inheritdoc />
-    public Task<KeyValueLookup> GetAsync(string key) => Task.FromResult(_slots.Lookup(key));
+    public Task<KeyValueHeldState?> GetAsync(string key) => Task.FromResult(_slots.StateOf(key));
 
     /// <inheritdoc />
-    public Task<KeyValueHeldState?> GetStateAsync(string key) => Task.FromResult(_slots.StateOf(key));
-
-    /// <inheritdoc />
-    public async Task<bool> IsLoadedAsync()
-    {
-        // A short load (a fresh or small store) finishes within the wait, so a start is not reported as loading.
-        if (IsRebuilding) await Task.WhenAny(Rebuilt, Task.Delay(TimeSpan.FromMilliseconds(500)));
-        return !IsRebuilding;
-    }
+    /// <remarks>A short load (a fresh or small store) finishes within the wait, so a start is not reported as loading.</remarks>
+    public Task<bool> IsLoadedAsync() => LoadedWithinAsync(TimeSpan.FromMilliseconds(500));
 
     /// <inheritdoc />
     public async Task<KeyValueIndexPage> PageAsync(string? after, int? limit, long maxBytes)
@@ -94,7 +87,7 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
         long bytes = 0;
         for (var i = start; i < start + take && bytes <= maxBytes; i++)
         {
-            var entry = new KeyValueEntry(sorted[i], _slots.Lookup(sorted[i]).Value!);
+            var entry = new KeyValueEntry(sorted[i], _slots.ValueOf(sorted[i])!);
             bytes += KeyValueStoreGrain.Size(entry);
             page.Add(entry);
         }

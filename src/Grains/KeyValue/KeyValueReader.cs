@@ -18,14 +18,10 @@ public sealed class KeyValueReader(IGrainFactory grains, IServiceProvider servic
     {
         var grainKey = KeyValueKeys.GrainKey(key);
         var partition = KeyValueIndexGrain.PartitionOf(grainKey);
-        var lookup = _local?.Get(partition) is { } slots && _lease is { IsHeld: true }
-            ? slots.Lookup(key)
+        var held = _local?.Get(partition) is { } slots && _lease is { IsHeld: true }
+            ? slots.StateOf(key)
             : await grains.GetGrain<IKeyValueIndexGrain>(partition).GetAsync(key);
-        return lookup.Status switch
-        {
-            KeyValueLookupStatus.Found => (lookup.Value!, false),
-            KeyValueLookupStatus.Absent => null,
-            _ => await grains.GetGrain<IKeyValueGrain>(grainKey).GetAsync() is { } read ? (read.Entry.Value, read.LoadedFromStorage) : null,
-        };
+        if (held is { } state) return state.Value is { } value ? (value, false) : null;
+        return await grains.GetGrain<IKeyValueGrain>(grainKey).GetAsync() is { } read ? (read.Entry.Value, read.LoadedFromStorage) : null;
     }
 }

@@ -2,28 +2,13 @@ using System.Collections.Concurrent;
 
 namespace InMemoryDb.Grains.KeyValue;
 
-/// <summary>What an index partition knows of one key when asked for it.</summary>
-public enum KeyValueLookupStatus
-{
-    /// <summary>The key exists: its value is in the answer.</summary>
-    Found,
-
-    /// <summary>The key does not exist (never written, or deleted).</summary>
-    Absent,
-
-    /// <summary>The partition is still loading from storage and has not seen the key yet: ask the key's grain.</summary>
-    Unknown,
-}
-
-/// <summary>A partition's answer about one key.</summary>
-[GenerateSerializer, Immutable, Alias("inmemorydb.kv-lookup")]
-public readonly record struct KeyValueLookup(
-    [property: Id(0)] KeyValueLookupStatus Status,
-    [property: Id(1)] string? Value);
-
-/// <summary>A key's state as an index partition holds it, for a key grain that activates to write (no storage read).</summary>
+/// <summary>
+/// A key's state as its index partition holds it: its value (null: it does not exist), the version (operation number)
+/// of the change that set it (0: never written) and that operation's timestamp. Reads answer from it, and a key grain
+/// that activates to write takes it instead of reading storage.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("inmemorydb.kv-held-state")]
-public sealed record KeyValueHeldState(
+public readonly record struct KeyValueHeldState(
     [property: Id(0)] string? Value,
     [property: Id(1)] long Version,
     [property: Id(2)] long TimestampTicks);
@@ -48,37 +33,24 @@ public sealed class KeyValueSlots
     /// <summary>One key's entry: 24 bytes beside its key in the dictionary's node.</summary>
     public readonly record struct Slot(string? Value, long Version, long TimestampTicks);
 
-    /// <summary>True once every stored key was loaded (until then, a key not held may exist in storage).</summary>
-    public bool IsComplete => _complete;
-
     /// <summary>Keys that exist (tombstones excluded).</summary>
     public int LiveCount => Volatile.Read(ref _live);
-
-    /// <summary>Entries held, tombstones included.</summary>
-    public int Count => _slots.Count;
 
     /// <summary>Every entry (a moment's view; for listings, on the partition's scheduler).</summary>
     public IEnumerable<KeyValuePair<string, Slot>> Entries => _slots;
 
-    /// <summary>What is known of <paramref name="key"/>.</summary>
-    public KeyValueLookup Lookup(string key)
-    {
-        if (_slots.TryGetValue(key, out var slot))
-        {
-            return slot.Value is { } value ? new KeyValueLookup(KeyValueLookupStatus.Found, value) : new KeyValueLookup(KeyValueLookupStatus.Absent, null);
-        }
-        return _complete ? new KeyValueLookup(KeyValueLookupStatus.Absent, null) : new KeyValueLookup(KeyValueLookupStatus.Unknown, null);
-    }
-
     /// <summary>
-    /// The state of <paramref name="key"/> for its writer: what is held (a tombstone included), a new key (version 0)
-    /// once the load from storage is done, or null while a key not held yet may still be in storage.
+    /// What is known of <paramref name="key"/>: what is held (a tombstone included), a key never written (version 0)
+    /// once the load from storage is done, or null while a key not held yet may still be in storage (ask its grain).
     /// </summary>
     public KeyValueHeldState? StateOf(string key)
     {
         if (_slots.TryGetValue(key, out var slot)) return new KeyValueHeldState(slot.Value, slot.Version, slot.TimestampTicks);
         return _complete ? new KeyValueHeldState(null, 0, 0) : null;
     }
+
+    /// <summary>The value of <paramref name="key"/> when it exists and is held.</summary>
+    public string? ValueOf(string key) => _slots.TryGetValue(key, out var slot) ? slot.Value : null;
 
     /// <summary>The version held of <paramref name="key"/>, if any.</summary>
     public bool TryGetVersion(string key, out long version)

@@ -86,9 +86,6 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
     /// <summary>True while the partition is still loading its entities from storage (listings would be partial).</summary>
     protected bool IsRebuilding { get; private set; }
 
-    /// <summary>Completes when the partition has loaded its entities from storage.</summary>
-    protected Task Rebuilt => _rebuilt.Task;
-
     private readonly TaskCompletionSource _rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
@@ -97,12 +94,17 @@ public abstract partial class ProjectionPartitionGrain<TState, TItem> : Grain
     /// </summary>
     protected async ValueTask WaitUntilLoadedAsync()
     {
-        if (!IsRebuilding) return;
-        await Task.WhenAny(_rebuilt.Task, Task.Delay(LoadWait));
-        if (IsRebuilding)
+        if (!await LoadedWithinAsync(LoadWait))
         {
             throw new IndexRebuildingException($"The {Scope} index is loading its entries from storage after a start; ask again shortly (single reads are served meanwhile).", 1);
         }
+    }
+
+    /// <summary>True when the partition has loaded its entities from storage, or does within <paramref name="wait"/>.</summary>
+    protected async Task<bool> LoadedWithinAsync(TimeSpan wait)
+    {
+        if (IsRebuilding) await Task.WhenAny(_rebuilt.Task, Task.Delay(wait));
+        return !IsRebuilding;
     }
 
     /// <summary>How long a whole-partition question waits for a load in progress before it is refused.</summary>
