@@ -47,7 +47,7 @@ for ((rep = 0; rep < REPS; rep++)); do
     P99[$v]+="$(grep -o 'p99=[0-9.]*' "$OUT.run" | head -n "$ROUNDS" | cut -d= -f2 | tr '\n' ' ')"
     P50[$v]+="$(grep -o 'p50=[0-9.]*' "$OUT.run" | head -n "$ROUNDS" | cut -d= -f2 | tr '\n' ' ')"
     CEILING[$v]+="$(grep -o 'rps=[0-9.]*' "$OUT.run" | tail -n 1 | cut -d= -f2) "
-    WRK[$v]+="$(grep '^KVBENCH' "$OUT.run" | grep -o ' rps=[0-9.]*' | cut -d= -f2) "
+    WRK[$v]+="$(grep "^KVBENCH" "$OUT.run" | grep -o " rps=[0-9.]*" | cut -d= -f2 || true) "
     grep '^KVBENCH' "$OUT.run" | grep -qv 'non2xx=0 connect=0 read=0 write=0 timeout=0' && echo "warning: $v: wrk saw errors" | tee -a "$OUT"
     echo "rep $((rep + 1)) $v: p99 ${P99[$v]}| ceiling ${CEILING[$v]}| wrk ${WRK[$v]}"
   done

@@ -1,6 +1,7 @@
 using InMemoryDb.Grains.KeyValue;
 using InMemoryDb.Grains.Pessoas;
 using InMemoryDb.Grains.Questions;
+using InMemoryDb.Grains.Streaming;
 using InMemoryDb.Grains.Tables;
 using InMemoryDb.Pessoas;
 using InMemoryDb.Questions;
@@ -46,5 +47,16 @@ public static class EntityKinds
                     .Concat(IndexPartitions.All(QuestionKeys.Answers).Select(p => grains.GetGrain<IAnswerPartitionGrain>(p).ReconcileAsync(dead))))),
         new("people", async grains => await grains.GetGrain<IPessoasGrain>(0).CountAsync(),
             (grains, dead) => Task.WhenAll(Enumerable.Range(0, Partitioning.Count).Select(p => grains.GetGrain<IPessoaIndexGrain>(p).ReconcileAsync(dead)))),
+        new("streaming platform users and catalogue items", async grains =>
+            {
+                var users = await Task.WhenAll(Enumerable.Range(0, Partitioning.Count).Select(p => grains.GetGrain<IUsuarioPartitionGrain>(p).CountAsync()));
+                var items = await Task.WhenAll(Enumerable.Range(0, Partitioning.Count).Select(p => grains.GetGrain<IConteudoPartitionGrain>(p).StatsAsync()));
+                return users.Sum(c => (long)c) + items.Sum(s => s.Itens);
+            },
+            (grains, dead) => Task.WhenAll(Enumerable.Range(0, Partitioning.Count).SelectMany(p => new[]
+            {
+                grains.GetGrain<IUsuarioPartitionGrain>(p).ReconcileAsync(dead),
+                grains.GetGrain<IConteudoPartitionGrain>(p).ReconcileAsync(dead),
+            }))),
     ];
 }

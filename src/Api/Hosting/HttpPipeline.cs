@@ -3,6 +3,7 @@ using System.Text.Json;
 using InMemoryDb.Api.Apis;
 using InMemoryDb.Api.Http;
 using InMemoryDb.Api.Security;
+using InMemoryDb.Api.Streaming;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -113,6 +114,7 @@ public static class HttpPipeline
         routes.MapKeyValueApi();
         routes.MapHealthApi();
         routes.MapQuestionsApi();
+        routes.MapStreamingApi();
 
         if (!registry.Enabled)
         {

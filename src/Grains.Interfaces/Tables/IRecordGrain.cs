@@ -4,7 +4,7 @@ namespace InMemoryDb.Tables;
 /// One record of one table, keyed <c>{table}/{id}</c> (see <see cref="TableNames.RecordKey"/>).
 /// Enforces the table's schema and unique fields, keeps the version, and emits one event per change.
 /// </summary>
-public interface IRecordGrain : IGrainWithStringKey
+public interface IRecordGrain : IUniqueValueHolder
 {
     /// <summary>Creates the record from a JSON object; <see cref="OutcomeKind.Conflict"/> when it exists.</summary>
     Task<Outcome<RecordSnapshot>> CreateAsync(string dataJson);
@@ -24,8 +24,4 @@ public interface IRecordGrain : IGrainWithStringKey
     /// <summary>True when the record exists. Interleaves, so other grains may ask while it is busy.</summary>
     [AlwaysInterleave]
     Task<bool> ExistsAsync();
-
-    /// <summary>True when the record exists and its <paramref name="field"/>, normalised, equals <paramref name="normalizedValue"/>.</summary>
-    [AlwaysInterleave]
-    Task<bool> HoldsValueAsync(string field, string normalizedValue);
 }

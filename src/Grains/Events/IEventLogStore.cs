@@ -23,4 +23,11 @@ public interface IEventLogStore
 
     /// <summary>The number of the (up to <paramref name="limit"/>) events after <paramref name="after"/>, their content's size and the last one's position.</summary>
     Task<EventRange> MeasureAsync(long after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events of the streaming platform's grains (types named
+    /// <c>StreamingKeys.GrainTypePrefix</c>…) carrying <paramref name="correlationId"/>, oldest first: the durable replies
+    /// of its writes. Served by a partial index on (correlation_id) over those events only.
+    /// </summary>
+    Task<IReadOnlyList<LoggedEvent>> FindByCorrelationAsync(string correlationId, int limit, CancellationToken cancellationToken = default);
 }

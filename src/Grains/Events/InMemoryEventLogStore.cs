@@ -74,4 +74,23 @@ public sealed class InMemoryEventLogStore : IEventLogStore
             return Task.FromResult(new EventRange(count, bytes, count == 0 ? after : _events[start + count - 1].Position));
         }
     }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LoggedEvent>> FindByCorrelationAsync(string correlationId, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            // The embedded default's log lives in this process: a scan, newest last.
+            var found = new List<LoggedEvent>();
+            foreach (var e in _events)
+            {
+                if (e.Event.CorrelationId == correlationId && e.Event.Source.StartsWith(InMemoryDb.Streaming.StreamingKeys.GrainTypePrefix, StringComparison.Ordinal))
+                {
+                    found.Add(e);
+                    if (found.Count == limit) break;
+                }
+            }
+            return Task.FromResult<IReadOnlyList<LoggedEvent>>(found);
+        }
+    }
 }

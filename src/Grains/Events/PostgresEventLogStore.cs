@@ -90,4 +90,31 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
         await reader.ReadAsync(cancellationToken);
         return new EventRange(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LoggedEvent>> FindByCorrelationAsync(string correlationId, int limit, CancellationToken cancellationToken = default)
+    {
+        // The predicate on source repeats the partial index's (ix_event_log_streaming_correlation), so the index serves it.
+        await using var command = dataSource.CreateCommand("""
+            SELECT position, event_id, method, entity, key, content::text, created_at, correlation_id, source
+              FROM event_log
+             WHERE correlation_id = $1 AND service_id = $2 AND source LIKE 'streaming-%'
+             ORDER BY position
+             LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = correlationId });
+        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<LoggedEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new LoggedEvent(
+                reader.GetInt64(0),
+                new EventEnvelope(
+                    reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                    reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), reader.GetString(8))));
+        }
+        return events;
+    }
 }

@@ -142,6 +142,11 @@ $positions$;
 
 CREATE INDEX IF NOT EXISTS ix_event_log_service_position ON event_log (service_id, position);
 
+-- The streaming platform's replies to writes are their events: GET /status/{correlation_id} finds them by correlation
+-- id. Only the platform's grains' events are indexed (their grain types start with 'streaming-'), so other writes pay
+-- nothing for it. The pattern must stay equal to StreamingKeys.GrainTypePrefix and PostgresEventLogStore's query.
+CREATE INDEX IF NOT EXISTS ix_event_log_streaming_correlation ON event_log (correlation_id) WHERE source LIKE 'streaming-%';
+
 -- One-time data migrations done in this database (see PostgresSchema).
 CREATE TABLE IF NOT EXISTS inmemorydb_migrations
 (

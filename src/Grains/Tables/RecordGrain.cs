@@ -75,7 +75,7 @@ public sealed partial class RecordGrain : EntityGrain<RecordState>, IRecordGrain
         }
 
         var email = EmailOf(data);
-        if (email is not null && !await Unique(email).ReserveAsync(_id))
+        if (email is not null && await Unique(email).ReserveAsync(_id) == Reservation.Taken)
         {
             return Outcome<RecordSnapshot>.Conflict($"A users record with email '{data["email"]}' already exists.");
         }
@@ -157,7 +157,7 @@ public sealed partial class RecordGrain : EntityGrain<RecordState>, IRecordGrain
         var oldEmail = EmailOf(currentData);
         var newEmail = EmailOf(merged);
         var emailChanged = newEmail is not null && newEmail != oldEmail;
-        if (emailChanged && !await Unique(newEmail!).ReserveAsync(_id))
+        if (emailChanged && await Unique(newEmail!).ReserveAsync(_id) == Reservation.Taken)
         {
             return Outcome<RecordSnapshot>.Conflict($"A users record with email '{merged["email"]}' already exists.");
         }

@@ -3,7 +3,7 @@ using Orleans.Storage;
 namespace InMemoryDb.Grains.Tables;
 
 /// <summary>
-/// Decides uniqueness of one value, durably and one request at a time, so two concurrent creates with the same
+/// Decides uniqueness of one value (a table's unique field, or a platform user's email or CPF), durably and one request at a time, so two concurrent creates with the same
 /// email cannot both win, and the decision survives restarts. A record reserves the value before it writes
 /// itself; if it never does (a crash in between), the reservation is taken over once it is older than
 /// <see cref="Lease"/> and the owner does not hold the value.
@@ -29,18 +29,17 @@ public sealed class UniqueValueGrain(
     }
 
     /// <inheritdoc />
-    public async Task<bool> ReserveAsync(string ownerId)
+    public async Task<Reservation> ReserveAsync(string ownerId)
     {
         var current = state.State.Owner;
-        if (current == ownerId) return true;
+        if (current == ownerId) return Reservation.AlreadyHeld;
         if (current is not null)
         {
-            if (DateTimeOffset.UtcNow - state.State.ReservedAt < Lease) return false;
-            var owner = GrainFactory.GetGrain<IRecordGrain>(TableNames.RecordKey(_table, current));
-            if (await owner.HoldsValueAsync(_field, _value)) return false;
+            if (DateTimeOffset.UtcNow - state.State.ReservedAt < Lease) return Reservation.Taken;
+            if (await Holder(current).HoldsValueAsync(_field, _value)) return Reservation.Taken;
         }
         await WriteAsync(ownerId);
-        return true;
+        return Reservation.Reserved;
     }
 
     /// <inheritdoc />
@@ -51,6 +50,11 @@ public sealed class UniqueValueGrain(
             await WriteAsync(null);
         }
     }
+
+    /// <summary>The entity <paramref name="ownerId"/> of this value's scope: a platform user, or a record of the table.</summary>
+    private IUniqueValueHolder Holder(string ownerId) => _table == InMemoryDb.Streaming.StreamingKeys.UniqueScope
+        ? GrainFactory.GetGrain<InMemoryDb.Streaming.IUsuarioGrain>(InMemoryDb.Streaming.StreamingKeys.Of(InMemoryDb.Streaming.StreamingKeys.Users, long.Parse(ownerId, System.Globalization.CultureInfo.InvariantCulture)))
+        : GrainFactory.GetGrain<IRecordGrain>(TableNames.RecordKey(_table, ownerId));
 
     private async Task WriteAsync(string? owner)
     {

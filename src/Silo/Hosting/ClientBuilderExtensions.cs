@@ -55,6 +55,8 @@ public static class ClientBuilderExtensions
         client.Services.AddSingleton<InMemoryDb.Grains.KeyValue.KeyValueReader>();
         // Subscribing to the event log (EventStreams.Log), with a token to resume from a position.
         client.AddEventLogStreams();
+        // Subscribing to the streaming platform's replies (StreamingKeys.ReplyStream).
+        client.AddMemoryStreams(InMemoryDb.Streaming.StreamingKeys.ReplyStreamProvider);
         return client;
     }
 }

@@ -22,7 +22,7 @@ namespace InMemoryDb.Silo.Hosting;
 /// </summary>
 public static class MemoryBudget
 {
-    /// <summary>How often idle activations are collected (Orleans' default: a minute), so short ages take effect on time.</summary>
+    /// <summary>How often idle activations are collected by default (Orleans' default: a minute), so short ages take effect on time; <c>InMemoryDb:Memory:CollectionQuantum</c>.</summary>
     public static readonly TimeSpan CollectionQuantum = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -55,6 +55,8 @@ public static class MemoryBudget
         var section = configuration.GetSection("InMemoryDb:Memory");
         var budget = section.GetValue<long?>("BudgetBytes") ?? 0;
         var targetFraction = section.GetValue("TargetFraction", 0.8);
+        var quantum = section.GetValue("CollectionQuantum", CollectionQuantum);
+        if (quantum <= TimeSpan.Zero) throw new InvalidOperationException("InMemoryDb:Memory:CollectionQuantum must be a positive duration.");
         var ages = DefaultAges.ToDictionary(a => Kinds[a.Key].FullName!, a => a.Value);
         foreach (var age in section.GetSection("CollectionAge").GetChildren())
         {
@@ -62,15 +64,15 @@ public static class MemoryBudget
             {
                 throw new InvalidOperationException($"InMemoryDb:Memory:CollectionAge:{age.Key} names no entity kind; use one of {string.Join(", ", Kinds.Keys)}.");
             }
-            ages[grain.FullName!] = age.Get<TimeSpan>() is { } value && value > CollectionQuantum
+            ages[grain.FullName!] = age.Get<TimeSpan>() is { } value && value > quantum
                 ? value
-                : throw new InvalidOperationException($"InMemoryDb:Memory:CollectionAge:{age.Key} must be a duration longer than {CollectionQuantum:c}.");
+                : throw new InvalidOperationException($"InMemoryDb:Memory:CollectionAge:{age.Key} must be a duration longer than the collection quantum ({quantum:c}).");
         }
         var limits = budget > 0 ? Percentages(budget, targetFraction, MaximumAvailableMemoryBytes()) : ((double, double)?)null;
         if (budget > 0) silo.Services.AddHostedService(sp => new MemoryBudgetWatch(budget, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MemoryBudgetWatch>>()));
         silo.Configure<GrainCollectionOptions>(o =>
         {
-            o.CollectionQuantum = CollectionQuantum;
+            o.CollectionQuantum = quantum;
             foreach (var (grain, age) in ages) o.ClassSpecificCollectionAge[grain] = age;
             if (limits is not { } percent) return;
             o.EnableActivationSheddingOnMemoryPressure = true;

@@ -148,6 +148,12 @@ public static class SiloBuilderExtensions
         silo.AddMemoryGrainStorage(ProviderNames.PubSub);
         // The event log played as an Orleans stream, resumable by position (EventStreams.Log).
         silo.AddEventLogStreams(configuration);
+        // The streaming platform's replies, live (the original's response_events); their record is /status.
+        silo.AddMemoryStreams(InMemoryDb.Streaming.StreamingKeys.ReplyStreamProvider);
+        services.AddOptions<InMemoryDb.Grains.Streaming.StreamingOptions>().Bind(configuration.GetSection(InMemoryDb.Grains.Streaming.StreamingOptions.Section))
+            .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero && o.StatusRetention > TimeSpan.Zero && o.StatusMemoryPerPartition > 0,
+                "InMemoryDb:Streaming: SessionIdleTimeout and StatusRetention must be positive durations, StatusMemoryPerPartition a positive count.")
+            .ValidateOnStart();
         services.AddHostedService<DeadSiloRecovery>();
         services.AddHostedService<InMemoryDb.Grains.KeyValue.KeyValueIndexWarmup>();
 

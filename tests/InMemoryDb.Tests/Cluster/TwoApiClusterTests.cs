@@ -76,6 +76,31 @@ public sealed class TwoApiClusterTests(TwoApiClusterFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task PlatformRepliesReadBackOnTheOtherApiNodeAndRulesHoldAcrossNodes()
+    {
+        using var api1 = Cluster.Client("api1");
+        using var api2 = Cluster.Client("api2");
+        var created = await api1.OkAsync(HttpMethod.Post, "/usuarios");
+        var userId = created["usuario"]!.Id();
+        var status = await (await api2.GetAsync((string)created["status_url"]!)).JsonAsync();
+        Assert.Equal("success", (string)status["status"]!);
+        Assert.Equal(userId, status["usuario"]!.Id());
+
+        // Subscriptions through both nodes at once: one active.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? api1 : api2).OkAsync(HttpMethod.Post, $"/usuarios/{userId}/assinatura")));
+        var history = (await api2.OkAsync(HttpMethod.Get, $"/usuarios/{userId}/assinatura"))["historico"]!.AsArray();
+        Assert.Equal(8, history.Count);
+        Assert.Single(history, a => (string)a!["status"]! == "ativa");
+
+        // One payment per idempotency key, whichever node each retry reaches.
+        var key = Guid.NewGuid().ToString();
+        var payments = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            (i % 2 == 0 ? api1 : api2).OkAsync(HttpMethod.Post, $"/usuarios/{userId}/pagamento?valor=12.34", null, ("Idempotency-Key", key))));
+        Assert.Single(payments.Select(p => (string)p["pagamento"]!["id"]!).Distinct());
+        Assert.Equal(1, (int)(await api1.OkAsync(HttpMethod.Get, $"/usuarios/{userId}/pagamentos"))["total"]!);
+    }
+
+    [Fact]
     public async Task SampleClientCallsTheClusterThroughRedis()
     {
         using var api1 = Cluster.Client("api1");

@@ -67,4 +67,10 @@ public sealed class SparseEventLogStore : IEventLogStore
 
     private static EventEnvelope Envelope()
         => new(Guid.NewGuid(), EventMethods.PutKey, "kv", "k", """{"key":"k"}""", DateTimeOffset.UtcNow, "test", "kv/k");
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LoggedEvent>> FindByCorrelationAsync(string correlationId, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<LoggedEvent>>(_events.Where(e => e.Event.CorrelationId == correlationId).Take(limit).ToList());
+    }
 }
