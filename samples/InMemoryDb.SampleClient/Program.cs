@@ -1,6 +1,8 @@
 using InMemoryDb;
+using InMemoryDb.Events;
 using InMemoryDb.KeyValue;
 using InMemoryDb.SampleClient;
+using InMemoryDb.Streaming;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,12 +10,15 @@ using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Streams;
 
 // A .NET service calling InMemoryDb's grains directly, as an Orleans client of the cluster.
 //   ConnectionStrings__Redis=127.0.0.1:6379 Orleans__ClusterId=inmemorydb Orleans__ServiceId=inmemorydb \
 //     dotnet run --project samples/InMemoryDb.SampleClient -- put greeting hello get greeting list 10 count
 // A cluster with Orleans TLS also needs Orleans__Tls__CertificatePath, Orleans__Tls__KeyPath and Orleans__Tls__CaPath (ClusterTls.cs).
-// Commands run in order: put KEY VALUE | get KEY | delete KEY | list [LIMIT] | count. Exit code 1 if a command fails.
+// Commands run in order: put KEY VALUE | get KEY | delete KEY | list [LIMIT] | count | platform. Exit code 1 if a command fails.
+// platform: subscribes to the streaming platform's replies (the response_events stream) and to the event log, creates a
+// user through IStreamingGrain, and waits for its reply and its criar_usuario event on the two streams.
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var redis = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
@@ -24,7 +29,10 @@ builder.UseOrleansClient(client => client
         cluster.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "inmemorydb";
         cluster.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "inmemorydb";
     })
-    .UseClusterTls(builder.Configuration));
+    .UseClusterTls(builder.Configuration)
+    // The two streams a service may subscribe to: the event log (resumable by position) and the platform's replies (live).
+    .AddEventLogStreams()
+    .AddMemoryStreams(StreamingKeys.ReplyStreamProvider));
 
 using var host = builder.Build();
 await host.StartAsync();
@@ -76,11 +84,14 @@ while (queue.Count > 0)
             foreach (var entry in page.Value?.Entries ?? []) Console.WriteLine($"list -> {entry.Key} = {entry.Value}");
             break;
         }
+        case "platform":
+            failed |= !await Platform.CreateUserAndWatchAsync(grains);
+            break;
         case "count":
             Console.WriteLine($"count -> {await grains.GetGrain<IKeyValueStoreGrain>(0).CountAsync()}");
             break;
         default:
-            Console.Error.WriteLine($"unknown command '{command}': use put KEY VALUE | get KEY | delete KEY | list [LIMIT] | count");
+            Console.Error.WriteLine($"unknown command '{command}': use put KEY VALUE | get KEY | delete KEY | list [LIMIT] | count | platform");
             failed = true;
             queue.Clear();
             break;

@@ -109,7 +109,7 @@ public sealed class TwoApiClusterTests(TwoApiClusterFixture fixture, ITestOutput
         Assert.Equal("stored", (await api1.PutAsync(fromHttp, "written over HTTP")).Status);
 
         await using var sample = ServiceProcess.Start("sample", BuiltBinaries.DotnetHost,
-            [BuiltBinaries.SampleClient, "get", fromHttp, "put", fromSample, "written by the sample", "get", fromSample, "count"],
+            [BuiltBinaries.SampleClient, "get", fromHttp, "put", fromSample, "written by the sample", "get", fromSample, "count", "platform"],
             Path.GetDirectoryName(BuiltBinaries.SampleClient)!,
             Cluster.ClientEnvironment());
         var exit = await sample.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -120,6 +120,9 @@ public sealed class TwoApiClusterTests(TwoApiClusterFixture fixture, ITestOutput
         Assert.Contains($"put {fromSample} -> Stored", printed);
         Assert.Contains($"get {fromSample} -> written by the sample", printed);
         Assert.Contains("count -> ", printed);
+        // The streaming platform through the grains, its reply and its event seen on the two streams.
+        Assert.Contains("platform -> reply on response_events: criar_usuario success", printed);
+        Assert.Contains("platform -> event on the log: criar_usuario usuarios/", printed);
 
         using var api2 = Cluster.Client("api2");
         var read = await api2.GetKeyAsync(fromSample);
