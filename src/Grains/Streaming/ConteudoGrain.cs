@@ -18,7 +18,7 @@ public sealed class ConteudoState : EntityState
 /// <summary>
 /// The writer of one catalogue item (<see cref="IConteudoGrain"/>): a put is committed with its event and applied to
 /// the catalogue partition, which serves the item's reads and draws recommendations, before it is answered. The grain
-/// is transient: it leaves once idle (<c>InMemoryDb:Memory:CollectionAge</c>); the partition is the item's resident form.
+/// is transient: it leaves after an item's first put, and otherwise once idle for a minute (<c>InMemoryDb:Memory:CollectionAge:conteudo</c>); the partition is the item's resident form.
 /// </summary>
 [GrainType("streaming-conteudo")] // the prefix marks its events for the event log's correlation index
 public sealed class ConteudoGrain([FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage, ILogger<ConteudoGrain> logger)
@@ -55,8 +55,11 @@ public sealed class ConteudoGrain([FromKeyedServices(ProviderNames.Storage)] IGr
         var now = DateTimeOffset.UtcNow;
         var conteudo = new Conteudo(id, titulo, tipo!, categoria, novo.DetalhesJson, now, novo.TtlSegundos is { } ttl ? now.AddSeconds(ttl) : null);
         var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await CommitAsync(new ConteudoState { Conteudo = conteudo, Version = State.Version + 1 },
+        var version = State.Version + 1;
+        await CommitAsync(new ConteudoState { Conteudo = conteudo, Version = version },
             NewEvent(StreamingEvents.ContentPut, StreamingKeys.Contents, key, StreamingJson.Write(conteudo), now));
+        // An item's first put (a catalogue load) leaves its writer at once; one put again stays for the collection age.
+        if (version == 1) DeactivateOnIdle();
         return Outcome<Conteudo>.Ok(conteudo);
     }
 

@@ -28,12 +28,14 @@ public static class MemoryBudget
     /// <summary>
     /// Ages that differ from Orleans' default without configuration: a key-value key's grain only writes (its partition
     /// holds the key and serves its reads, and a new activation takes the state from there), so it leaves soon after;
-    /// a record's grain only writes too (its table partition serves its reads), but a new activation reads storage.
+    /// a record's grain only writes too (its table partition serves its reads), but a new activation reads storage; so
+    /// does a catalogue item's grain (its catalogue partition serves its reads).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, TimeSpan> DefaultAges = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase)
     {
         ["kv"] = TimeSpan.FromMinutes(1),
         ["record"] = TimeSpan.FromMinutes(1),
+        ["conteudo"] = TimeSpan.FromMinutes(1),
     };
 
     /// <summary>The smallest budget accepted.</summary>
@@ -47,6 +49,12 @@ public static class MemoryBudget
         ["person"] = typeof(PessoaGrain),
         ["question"] = typeof(QuestionGrain),
         ["attempt"] = typeof(AnswerAttemptGrain),
+        ["usuario"] = typeof(InMemoryDb.Grains.Streaming.UsuarioGrain),
+        ["pagamentos"] = typeof(InMemoryDb.Grains.Streaming.PagamentosGrain),
+        ["historico"] = typeof(InMemoryDb.Grains.Streaming.VisualizacoesGrain),
+        ["sessoes"] = typeof(InMemoryDb.Grains.Streaming.SessoesGrain),
+        ["recomendacoes"] = typeof(InMemoryDb.Grains.Streaming.RecomendacoesGrain),
+        ["conteudo"] = typeof(InMemoryDb.Grains.Streaming.ConteudoGrain),
     };
 
     /// <summary>Applies <c>InMemoryDb:Memory</c> to the silo's grain collection.</summary>
