@@ -8,6 +8,7 @@ using InMemoryDb.Bench;
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- closed [--method POST] [--path /api/v1/data/t] [--body JSON] [--requests 20000] [--concurrency 64] [--keys N]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- fetch [--path /api/v1/join/users/orders/user_id] [--repeats 5]
 //   dotnet run -c Release --project bench/InMemoryDb.Bench -- kv [--url http://127.0.0.1:5080] [--phase all] (see KvScenario; bench/run-kv.sh runs it)
+//   dotnet run -c Release --project bench/InMemoryDb.Bench -- streaming [--phase setup|route|mix] (see StreamingScenario; bench/run-streaming.sh runs it)
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1));
 var url = options.Get("url", "http://127.0.0.1:5080");
@@ -23,6 +24,7 @@ return command switch
     "tables" => await TablesScenario.RunAsync(url, options.Int("records", 100_000), options.Double("rate", 1000), options.Int("seconds", 20), options.Int("repeats", 5)),
     "questions" => await QuestionsScenario.RunAsync(url, options.Int("questions", 1000), options.Int("users", 100), options.Int("attempts", 10), options.Int("rounds", 5)),
     "kv" => await KvScenario.RunAsync(url, options),
+    "streaming" => await StreamingScenario.RunAsync(url, options),
     "probe" => await Probe(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""), options.Int("keys", 1000),
         options.Double("rate", 1000), options.Int("seconds", 10), options.Int("rounds", 3), options.Double("warmup", 2)),
     "closed" => await Closed(url, options.Get("method", "GET"), options.Get("path", "/health"), options.Get("body", ""),

@@ -55,8 +55,10 @@ public sealed class UsuarioGrain([FromKeyedServices(ProviderNames.Storage)] IGra
         else if (cpf is null) StreamingRules.Add(ref errors, "cpf", "must be a valid CPF: 11 digits (punctuation allowed) with correct check digits.");
         if (errors is not null) return Outcome<Usuario>.Invalid(errors);
 
-        await LoadAsync();
-        if (RecordExists) return Taken("user_id", $"User {userId} already exists.");
+        // No read first: a user id is almost always new (allocated, or chosen by the client). If a user exists, the
+        // insert below is refused, and only the values this request reserved are released.
+        if (!IsLoaded) AssumeNew();
+        else if (RecordExists) return Taken("user_id", $"User {userId} already exists.");
 
         var owner = userId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var emailKey = Unique("email", StreamingRules.NormalizeEmail(email!));

@@ -1,7 +1,7 @@
 namespace InMemoryDb.Grains.Tables;
 
 /// <summary>The persisted state of a <see cref="UniqueValueGrain"/>.</summary>
-public sealed class UniqueValueState
+public sealed class UniqueValueState : Persistence.EntityState
 {
     /// <summary>The id of the record holding the value, or null when free.</summary>
     public string? Owner { get; set; }
