@@ -6,6 +6,7 @@
 #  2. PostgreSQL transactions per acknowledged request, per route, at STREAM_CONNS (default 16) concurrent clients:
 #     for each route, pg_stat_database.xact_commit over STREAM_ROUTE_REQUESTS (default 4000) closed-loop requests
 #     and STREAM_FLUSH (default 11) s after them (idle backends report late), minus the idle rate measured first;
+#     twice: cold (most of the route's grains activate, reading their state once) and warm (the steady state);
 #  3. the mixed workload (create 10 %, subscribe 10 %, pay 20 %, view 30 %, generate 10 %, read status 20 %) at
 #     STREAM_RATE (default 300)/s, STREAM_ROUNDS (default 3) rounds of STREAM_SECONDS (default 20) s, then its
 #     closed-loop ceiling (64 in flight, 20,000 requests), then each operation alone at its share of the rate;
@@ -46,13 +47,17 @@ c0=$(commits); t0=$(now); sleep 15; c1=$(commits); t1=$(now)
 idle=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.3f", (b - a) / (e - s) }')
 echo "idle: $idle transactions/s" | tee -a "$OUT"
 for route in create subscribe pay view generate config session status read; do
-  c1=$(commits); t1=$(now)
-  line=$($GEN streaming --url "$NODE" --phase route --route "$route" --requests "$ROUTE_REQUESTS" --concurrency "$CONNS" --users "$USERS" --items "$ITEMS" --ids-file "$IDS")
-  sleep "$FLUSH"; c2=$(commits); t2=$(now)
-  echo "$line" | grep -v '^ROUTE' | tee -a "$OUT"
-  ok=$(echo "$line" | grep '^ROUTE' | grep -o 'ok=[0-9]*' | cut -d= -f2)
-  awk -v r="$route" -v ok="$ok" -v c1="$c1" -v c2="$c2" -v t1="$t1" -v t2="$t2" -v idle="$idle" 'BEGIN {
-    x = (c2 - c1) - idle * (t2 - t1); printf "XACT route=%s acknowledged=%d transactions=%.0f per_request=%.3f\n", r, ok, x, x / ok }' | tee -a "$OUT"
+  # Two passes: "cold" touches most users' grains of this route for the first time (each activation reads its state
+  # once), "warm" the same users again (the steady state: only writes).
+  for pass in cold warm; do
+    c1=$(commits); t1=$(now)
+    line=$($GEN streaming --url "$NODE" --phase route --route "$route" --requests "$ROUTE_REQUESTS" --concurrency "$CONNS" --users "$USERS" --items "$ITEMS" --ids-file "$IDS")
+    sleep "$FLUSH"; c2=$(commits); t2=$(now)
+    echo "$line" | grep -v '^ROUTE' | sed "s/^/$pass /" | tee -a "$OUT"
+    ok=$(echo "$line" | grep '^ROUTE' | grep -o 'ok=[0-9]*' | cut -d= -f2)
+    awk -v r="$route" -v p="$pass" -v ok="$ok" -v c1="$c1" -v c2="$c2" -v t1="$t1" -v t2="$t2" -v idle="$idle" 'BEGIN {
+      x = (c2 - c1) - idle * (t2 - t1); printf "XACT route=%s pass=%s acknowledged=%d transactions=%.0f per_request=%.3f\n", r, p, ok, x, x / ok }' | tee -a "$OUT"
+  done
 done
 
 $GEN streaming --url "$NODE" --phase mix --rate "$RATE" --seconds "$SECS" --rounds "$ROUNDS" --users "$USERS" --items "$ITEMS" --ids-file "$IDS" | tee -a "$OUT"

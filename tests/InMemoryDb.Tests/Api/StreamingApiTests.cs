@@ -400,4 +400,61 @@ public sealed class StreamingApiTests(ApiFixture fixture)
         Assert.Equal(userId, status["usuario"]!.Id());
         await (await Client.GetAsync("/status/client-chosen-id")).AssertProblemAsync(404);
     }
+
+    [Fact]
+    public async Task HostileValuesInEveryFieldAreRefusedOrStoredNeverA5xx()
+    {
+        var userId = (await Client.NewUserAsync()).Id();
+        string[] texts = ["José 😀 中文", "a\u0000b", "\u0001\u001f", "\ud800x", "\udc00", new string('w', 20_000), "<script>", "'; DROP TABLE event_log; --", "", " "];
+        string[] numbers = ["1e308", "-0", "1.5", new string('9', 40), "1E+2", "NaN", "\"5\""];
+        var routes = new (string Url, string[] TextFields, string[] NumberFields)[]
+        {
+            ("/usuarios", ["nome", "email", "cpf"], ["user_id"]),
+            ($"/usuarios/{userId}/assinatura", ["plano", "status", "inicio", "fim"], []),
+            ($"/usuarios/{userId}/pagamento", ["forma_pagamento"], ["valor"]),
+            ($"/usuarios/{userId}/config", ["idioma", "tema"], ["notificacoes"]),
+            ("/historico-visualizacao", ["titulo", "tipo"], ["conteudo_id", "tempo_assistido", "posicao"]),
+            ("/sessoes", ["dispositivo", "localizacao"], []),
+            ($"/cache/conteudo/{Random.Shared.NextInt64(1, 1_000_000_000)}", ["titulo", "tipo", "categoria"], ["ttl_segundos"]),
+        };
+        var answered = 0;
+        foreach (var (url, textFields, numberFields) in routes)
+        {
+            var needsUser = url is "/historico-visualizacao" or "/sessoes";
+            foreach (var field in textFields)
+            {
+                foreach (var text in texts)
+                {
+                    var body = needsUser ? $$"""{"user_id": {{userId}}, "{{field}}": "{{text}}"}""" : $$"""{"{{field}}": "{{text}}"}""";
+                    await AssertNot5xxAsync(HttpMethod.Post, url, body);
+                    answered++;
+                }
+            }
+            foreach (var field in numberFields)
+            {
+                foreach (var number in numbers)
+                {
+                    var body = needsUser && field != "user_id" ? $$"""{"user_id": {{userId}}, "{{field}}": {{number}}}""" : $$"""{"{{field}}": {{number}}}""";
+                    await AssertNot5xxAsync(HttpMethod.Post, url, body);
+                    var query = needsUser ? $"{url}?user_id={userId}&{field}={Uri.EscapeDataString(number)}" : $"{url}?{field}={Uri.EscapeDataString(number)}";
+                    await AssertNot5xxAsync(HttpMethod.Post, query, null);
+                    answered += 2;
+                }
+            }
+        }
+        Assert.True(answered > 150);
+        // What was accepted reads back as JSON.
+        Assert.True((await Client.OkAsync(HttpMethod.Get, $"/historico-visualizacao/{userId}?limit=100"))["total"]!.GetValue<int>() > 0);
+        Assert.NotNull((await Client.OkAsync(HttpMethod.Get, $"/sessoes/usuario/{userId}?ativas_apenas=false"))["sessoes"]);
+    }
+
+    private async Task AssertNot5xxAsync(HttpMethod method, string url, string? body)
+    {
+        var response = await Client.SendAsync(method, url, body is null ? null : Http.Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode < 500, $"{method} {url} {body?[..Math.Min(body.Length, 200)]}: {(int)response.StatusCode} {text}");
+        Assert.True((int)response.StatusCode is 200 or 400 or 404 or 409 or 413 or 422, $"{method} {url}: {(int)response.StatusCode} {text}");
+        // Whatever the answer, it is JSON (an entity or a problem).
+        JsonNode.Parse(text);
+    }
 }
