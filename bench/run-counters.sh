@@ -22,6 +22,24 @@ OUT=bench/results/counters-$STAMP.txt
 export Logging__LogLevel__Default=Warning
 echo "machine: $(bench_machine); $REPS runs per variant; $SECS s at $RATE PUT/s" | tee "$OUT"
 VARIANTS=("$@")
+# summarize CSV: totals and means of the 1 s samples (.NET 9+ System.Runtime metric names).
+summarize() {
+  awk -F, 'NR > 1 {
+      name = $3; value = $NF + 0
+      if (name ~ /^dotnet.gc.collections .*gen0/) g0 += value
+      else if (name ~ /^dotnet.gc.collections .*gen1/) g1 += value
+      else if (name ~ /^dotnet.gc.collections .*gen2/) g2 += value
+      else if (name ~ /^dotnet.gc.pause.time/) { pause += value; np++; if (value > pmax) pmax = value }
+      else if (name ~ /^dotnet.gc.heap.total_allocated/) { alloc += value; na++ }
+      else if (name ~ /^dotnet.thread_pool.queue.length/) { if (value > qmax) qmax = value }
+      else if (name ~ /^dotnet.process.cpu.time/) { cpu += value; nc++ }
+      else if (name ~ /^dotnet.monitor.lock_contentions/) { locks += value }
+      else if (name ~ /^dotnet.process.memory.working_set/) { if (value > ws) ws = value }
+    } END {
+      printf "gen0=%d gen1=%d gen2=%d gc_pause=%.1fms/s (max %.0f) alloc=%.1fMB/s cpu=%.2f cores queue_max=%d lock_contentions=%d rss_max=%.0fMB",
+        g0, g1, g2, (np ? pause / np * 1000 : 0), pmax * 1000, (na ? alloc / na / 1048576 : 0), (nc ? cpu / (nc / 2) : 0), qmax, locks, ws / 1048576
+    }' "$1"
+}
 for ((rep = 0; rep < REPS; rep++)); do
   for ((j = 0; j < ${#VARIANTS[@]}; j++)); do
     v=${VARIANTS[(j + rep) % ${#VARIANTS[@]}]}
@@ -38,18 +56,7 @@ for ((rep = 0; rep < REPS; rep++)); do
       wait "$cpid" || true
     ) > "$OUT.run" 2>&1 || { cat "$OUT.run" >&2; exit 1; }
     latency=$(cat "$OUT.run" | tail -n 1)
-    summary=$(awk -F, 'NR > 1 {
-        name = $3; gsub(/"/, "", name); value = $NF + 0
-        if (name ~ /gen-0-gc-count|dotnet.gc.collections.*gen0|gc.collections.*gen0/) g0 += value
-        else if (name ~ /gen-1-gc-count|gen1/) g1 += value
-        else if (name ~ /gen-2-gc-count|gen2/) g2 += value
-        else if (name ~ /time-in-gc/) { tig += value; n++; if (value > tigmax) tigmax = value }
-        else if (name ~ /alloc-rate|gc.heap.total_allocated/) { alloc += value; na++ }
-        else if (name ~ /threadpool-queue-length|thread_pool.queue.length/) { if (value > qmax) qmax = value }
-        else if (name ~ /gc.pause.time|total-pause-time/) { pause += value; np++ }
-      } END {
-        printf "gen0=%d gen1=%d gen2=%d time_in_gc_mean=%.2f%% time_in_gc_max=%.1f%% alloc=%.1fMB/s queue_max=%d", g0, g1, g2, (n ? tig / n : 0), tigmax, (na ? alloc / na / 1048576 : 0), qmax
-      }' "$csv")
+    summary=$(summarize "$csv")
     echo "run $((rep + 1)) $v: $latency | $summary" | tee -a "$OUT"
   done
 done

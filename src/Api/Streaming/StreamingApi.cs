@@ -22,7 +22,10 @@ public static class StreamingApi
             // Issued here, for every platform request: the status key (unguessable) and the events' correlation id.
             var id = Guid.NewGuid().ToString();
             Correlation.Set(id);
-            context.HttpContext.Items[PlatformResults.CorrelationItem] = id;
+            var http = context.HttpContext;
+            http.Items[PlatformResults.CorrelationItem] = id;
+            // The response's X-Correlation-Id echoes the client's own id; without one, it is the issued id.
+            if (string.IsNullOrEmpty(http.Request.Headers[CorrelationId.Header])) http.Items[CorrelationId.Header] = id;
             return await next(context);
         });
 

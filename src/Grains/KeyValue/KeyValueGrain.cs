@@ -17,6 +17,7 @@ namespace InMemoryDb.Grains.KeyValue;
 public sealed class KeyValueGrain(
     [FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage,
     StorageInfo storageInfo,
+    KeyValueReader reader,
     ILogger<KeyValueGrain> logger) : EntityGrain<KeyValueState>(storage, StateName, logger), IKeyValueGrain
 {
     /// <summary>The storage name of key states (unique among grain classes).</summary>
@@ -82,7 +83,7 @@ public sealed class KeyValueGrain(
     private async Task LoadForWriteAsync(string key)
     {
         if (IsLoaded) return;
-        if (await Index.GetAsync(key) is { } held)
+        if (await reader.HeldAsync(key, this.GetPrimaryKeyString()) is { } held)
         {
             if (held.Version == 0)
             {

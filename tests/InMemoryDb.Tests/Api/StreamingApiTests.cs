@@ -399,6 +399,9 @@ public sealed class StreamingApiTests(ApiFixture fixture)
         Assert.Equal("obter_usuario", (string)status["original_event_type"]!);
         Assert.Equal(userId, status["usuario"]!.Id());
         await (await Client.GetAsync("/status/client-chosen-id")).AssertProblemAsync(404);
+        // Without an id of the client's, the header carries the issued one.
+        var plain = await Client.GetAsync($"/usuarios/{userId}");
+        Assert.Equal((string)(await plain.JsonAsync())["correlation_id"]!, plain.Headers.GetValues("X-Correlation-Id").Single());
     }
 
     [Fact]
