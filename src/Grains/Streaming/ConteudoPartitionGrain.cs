@@ -6,7 +6,8 @@ namespace InMemoryDb.Grains.Streaming;
 /// <summary>
 /// One of the <see cref="Partitioning.Count"/> in-memory partitions of the content catalogue, keyed by partition number
 /// (<see cref="Partitioning.Of"/> of the item id's text). It serves item reads, counting hits and misses in memory
-/// (metrics, not writes: summed over the partitions by <c>GET /cache/stats</c>), and draws recommendation candidates.
+/// (metrics, not writes: summed over the partitions by <c>GET /cache/stats</c>, and counted on the meter
+/// <see cref="StreamingMetrics.MeterName"/> of each silo), and draws recommendation candidates.
 /// </summary>
 public interface IConteudoPartitionGrain : IGrainWithIntegerKey
 {
@@ -36,6 +37,9 @@ public interface IConteudoPartitionGrain : IGrainWithIntegerKey
 public sealed class ConteudoPartitionGrain(IGrainStateScanner scanner, ILogger<ConteudoPartitionGrain> logger)
     : ProjectionPartitionGrain<ConteudoState, Conteudo>(scanner, logger), IConteudoPartitionGrain
 {
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(StreamingMetrics.MeterName);
+    private static readonly System.Diagnostics.Metrics.Counter<long> HitCounter = Meter.CreateCounter<long>("inmemorydb.streaming.cache.hits", description: "Catalogue reads served");
+    private static readonly System.Diagnostics.Metrics.Counter<long> MissCounter = Meter.CreateCounter<long>("inmemorydb.streaming.cache.misses", description: "Catalogue reads of items missing or expired");
     private readonly Dictionary<long, Conteudo> _items = [];
     private long _hits;
     private long _misses;
@@ -66,9 +70,11 @@ public sealed class ConteudoPartitionGrain(IGrainStateScanner scanner, ILogger<C
         if (_items.TryGetValue(conteudoId, out var conteudo) && !Expired(conteudo, DateTimeOffset.UtcNow))
         {
             _hits++;
+            HitCounter.Add(1);
             return conteudo;
         }
         _misses++;
+        MissCounter.Add(1);
         return null;
     }
 
@@ -100,4 +106,11 @@ public sealed class ConteudoPartitionGrain(IGrainStateScanner scanner, ILogger<C
     }
 
     private static bool Expired(Conteudo conteudo, DateTimeOffset now) => conteudo.ExpiraEm is { } expires && expires <= now;
+}
+
+/// <summary>The streaming platform's meter (catalogue hits and misses), for OpenTelemetry or <c>dotnet-counters</c>.</summary>
+public static class StreamingMetrics
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "InMemoryDb.Streaming";
 }
