@@ -11,6 +11,8 @@ namespace InMemoryDb.Grains.Persistence;
 public abstract class EntityState
 {
     /// <summary>The id of the write that stored this state: a write whose answer was lost is recognised by it when read back.</summary>
+    /// <remarks>Every kernel write sets it; a state stored otherwise (a test, a tool) has none and stores none.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public Guid WriteId { get; set; }
 
     /// <summary>The events of the write being made (empty once written); never stored with the state.</summary>
