@@ -78,7 +78,8 @@ public static class KeyValueApi
             if (errors.Count > 0) return Problems.Validation(errors);
         }
 
-        var outcome = await grains.GetGrain<IKeyValueGrain>(KeyValueKeys.GrainKey(key!)).PutAsync(key!, value!, timestamp);
+        // Straight to the key's partition, its writer: no grain per key.
+        var outcome = await KeyValueIndexGrain.Of(grains, key!).WriteAsync(key!, value!, timestamp);
         return WriteResult(outcome);
     }
 
@@ -91,7 +92,7 @@ public static class KeyValueApi
             if (!KeyValueTimestamps.TryParse(timestamp, out var parsed)) return Problems.BadRequest(TimestampMessage);
             at = parsed;
         }
-        var outcome = await grains.GetGrain<IKeyValueGrain>(KeyValueKeys.GrainKey(key!)).DeleteAsync(key!, at);
+        var outcome = await KeyValueIndexGrain.Of(grains, key!).WriteAsync(key!, null, at);
         return WriteResult(outcome);
     }
 

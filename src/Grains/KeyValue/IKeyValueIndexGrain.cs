@@ -2,8 +2,8 @@ namespace InMemoryDb.Grains.KeyValue;
 
 /// <summary>
 /// One of the key-value store's <see cref="Partitioning.Count"/> in-memory index partitions (key: the partition
-/// number): the current value of every live key of the partition, in memory, for reads and listings. Key grains apply
-/// each change here before they answer; on activation the partition reloads itself from grain storage.
+/// number): the current value of every live key of the partition, in memory, for reads and listings, and the writer of
+/// those keys; on activation the partition reloads itself from grain storage.
 /// </summary>
 public interface IKeyValueIndexGrain : IGrainWithIntegerKey
 {
@@ -16,6 +16,14 @@ public interface IKeyValueIndexGrain : IGrainWithIntegerKey
     /// </summary>
     [ReadOnly, AlwaysInterleave]
     Task<KeyValueHeldState?> GetAsync(string key);
+
+    /// <summary>
+    /// Writes <paramref name="key"/> (a value, or null to delete) as of <paramref name="timestamp"/> (assigned when null),
+    /// last writer wins (<see cref="KeyValueWrites"/>). Interleaves: writes of other keys run while one waits for storage;
+    /// writes of one key run in order.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Outcome<KeyValueWriteResult>> WriteAsync(string key, string? value, DateTimeOffset? timestamp);
 
     /// <summary>True once the partition has loaded every stored key (activates it, starting the load).</summary>
     [ReadOnly, AlwaysInterleave]

@@ -1,26 +1,46 @@
 using InMemoryDb.Grains.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace InMemoryDb.Grains.KeyValue;
 
 /// <summary>
-/// One in-memory partition of the key-value store (keyed by its number): the resident form of its keys. It serves
-/// every single-key read (<see cref="GetAsync"/>, or straight from its slots for a co-hosted API) and every listing;
-/// key grains are only the writers, and apply each committed change here before they answer, so a read after an
-/// acknowledged write sees it. It holds per key the value, version and timestamp only (<see cref="KeyValueSlots"/>).
+/// One in-memory partition of the key-value store (keyed by its number): the resident form of its keys, and their
+/// writer. It serves every single-key read (<see cref="GetAsync"/>, or straight from its slots for a co-hosted API),
+/// every listing, and every write of its keys (<see cref="WriteAsync"/>, <see cref="KeyValueWrites"/>): a write is
+/// committed and held here before it is answered, so a read after an acknowledged write sees it, and no grain per key
+/// is activated to write. It holds per key the value, version and timestamp only (<see cref="KeyValueSlots"/>).
 /// After a start it activates at once and loads from storage in the background: single-key reads are answered
 /// meanwhile (a key not loaded yet is read through its grain), listings are refused with
 /// <see cref="IndexRebuildingException"/>. Versions and reconciling after a silo died:
 /// <see cref="ProjectionPartitionGrain{TState, TItem}"/>.
 /// </summary>
 [KeepAlive]
-public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValuePartitions local, ILogger<KeyValueIndexGrain> logger)
-    : ProjectionPartitionGrain<KeyValueState, KeyValueChange>(scanner, logger), IKeyValueIndexGrain
+public sealed class KeyValueIndexGrain : ProjectionPartitionGrain<KeyValueState, KeyValueChange>, IKeyValueIndexGrain
 {
     private readonly KeyValueSlots _slots = new();
+    private readonly LocalKeyValuePartitions local;
+    private readonly KeyValueWrites _writes;
     private string[]? _sortedKeys;
+
+    /// <summary>Creates the partition; it writes its keys' rows through <see cref="ProviderNames.Storage"/>.</summary>
+    public KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValuePartitions local, [FromKeyedServices(ProviderNames.Storage)] IGrainStorage storage,
+        ILogger<KeyValueIndexGrain> logger)
+        : base(scanner, logger)
+    {
+        this.local = local;
+        _writes = new KeyValueWrites(storage, key => _slots.StateOf(key), HoldIfNewer, key =>
+        {
+            _slots.Forget(key);
+            _sortedKeys = null;
+        });
+    }
 
     /// <summary>The partition of the key grain <paramref name="grainKey"/> (<c>kv/{id}</c>): <see cref="Partitioning.Of"/>(id), as the database computes it.</summary>
     public static int PartitionOf(string grainKey) => Partitioning.Of(grainKey[(grainKey.IndexOf('/') + 1)..]);
+
+    /// <summary>The partition holding and writing <paramref name="key"/>.</summary>
+    public static IKeyValueIndexGrain Of(IGrainFactory grains, string key) => grains.GetGrain<IKeyValueIndexGrain>(PartitionOf(KeyValueKeys.GrainKey(key)));
 
     /// <inheritdoc />
     protected override string Scope => KeyValueKeys.Scope;
@@ -70,6 +90,23 @@ public sealed class KeyValueIndexGrain(IGrainStateScanner scanner, LocalKeyValue
 
     /// <inheritdoc />
     public Task<KeyValueHeldState?> GetAsync(string key) => Task.FromResult(_slots.StateOf(key));
+
+    /// <inheritdoc />
+    public Task<Outcome<KeyValueWriteResult>> WriteAsync(string key, string? value, DateTimeOffset? timestamp)
+    {
+        if (KeyValueKeys.CheckKey(key) is { } problem) return Task.FromResult(Outcome<KeyValueWriteResult>.Invalid("key", problem));
+        if (value is not null && KeyValueKeys.CheckValue(value) is { } valueProblem) return Task.FromResult(Outcome<KeyValueWriteResult>.Invalid("value", valueProblem));
+        if (timestamp is { } given && InputLimits.CheckTimestamp(given) is { } timestampProblem) return Task.FromResult(Outcome<KeyValueWriteResult>.Invalid("timestamp", timestampProblem));
+        if (PartitionOf(KeyValueKeys.GrainKey(key)) != Partition) return Task.FromResult(Outcome<KeyValueWriteResult>.BadRequest($"Key '{key}' belongs to partition {PartitionOf(KeyValueKeys.GrainKey(key))}, not {Partition}."));
+        return _writes.WriteAsync(key, value, timestamp);
+    }
+
+    /// <summary>Holds a committed or read state of <paramref name="key"/> unless the slot already holds a newer one.</summary>
+    private void HoldIfNewer(string key, long version, KeyValueChange change)
+    {
+        var stored = new Stored(key, version, change);
+        if (IsNewer(stored)) Hold(stored);
+    }
 
     /// <inheritdoc />
     /// <remarks>A short load (a fresh or small store) finishes within the wait, so a start is not reported as loading.</remarks>

@@ -27,6 +27,7 @@ public sealed record KeyValueChange(
 public sealed class KeyValueSlots
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(concurrencyLevel: 1, capacity: 0, StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _unknown = new(concurrencyLevel: 1, capacity: 0, StringComparer.Ordinal);
     private volatile bool _complete;
     private int _live;
 
@@ -46,7 +47,17 @@ public sealed class KeyValueSlots
     public KeyValueHeldState? StateOf(string key)
     {
         if (_slots.TryGetValue(key, out var slot)) return new KeyValueHeldState(slot.Value, slot.Version, slot.TimestampTicks);
-        return _complete ? new KeyValueHeldState(null, 0, 0) : null;
+        return _complete && (_unknown.IsEmpty || !_unknown.ContainsKey(key)) ? new KeyValueHeldState(null, 0, 0) : null;
+    }
+
+    /// <summary>
+    /// Forgets <paramref name="key"/> after a write of unknown fate (the partition's scheduler only): until it is set
+    /// again, its state is unknown here (<see cref="StateOf"/> is null), so it is read from storage.
+    /// </summary>
+    public void Forget(string key)
+    {
+        if (_slots.TryRemove(key, out var old) && old.Value is not null) Interlocked.Decrement(ref _live);
+        _unknown[key] = 0;
     }
 
     /// <summary>The value of <paramref name="key"/> when it exists and is held.</summary>
@@ -66,6 +77,7 @@ public sealed class KeyValueSlots
         var value = change.Value;
         var had = _slots.TryGetValue(key, out var old) && old.Value is not null;
         _slots[key] = new Slot(value, version, change.TimestampTicks);
+        if (!_unknown.IsEmpty) _unknown.TryRemove(key, out _);
         var delta = (value is not null ? 1 : 0) - (had ? 1 : 0);
         if (delta != 0) Interlocked.Add(ref _live, delta);
     }
