@@ -16,6 +16,7 @@ namespace InMemoryDb.Grains.KeyValue;
 /// <see cref="ProjectionPartitionGrain{TState, TItem}"/>.
 /// </summary>
 [KeepAlive]
+[Orleans.Placement.HashBasedPlacement] // spread over the silos by partition number: a hung silo stops only its share of the keys
 public sealed class KeyValueIndexGrain : ProjectionPartitionGrain<KeyValueState, KeyValueChange>, IKeyValueIndexGrain
 {
     private readonly KeyValueSlots _slots = new();
