@@ -49,17 +49,7 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
         command.Parameters.Add(new NpgsqlParameter { Value = after });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         command.Parameters.Add(new NpgsqlParameter { Value = maxBytes });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<LoggedEvent>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(new LoggedEvent(
-                reader.GetInt64(0),
-                new EventEnvelope(
-                    reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                    reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), reader.GetString(8))));
-        }
-        return events;
+        return await ReadEventsAsync(command, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -105,6 +95,12 @@ public sealed class PostgresEventLogStore(NpgsqlDataSource dataSource, IOptions<
         command.Parameters.Add(new NpgsqlParameter { Value = correlationId });
         command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The events a query selecting (position, event_id, method, entity, key, content, created_at, correlation_id, source) returns.</summary>
+    private static async Task<IReadOnlyList<LoggedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<LoggedEvent>();
         while (await reader.ReadAsync(cancellationToken))

@@ -96,7 +96,7 @@ public static class Recommending
     {
         for (var i = 0; i < count; i++)
         {
-            var hash = Mix(((ulong)userId << 8) ^ (ulong)(i + 1) ^ (tipo is null ? 0UL : (ulong)(uint)StableHash(tipo) << 32));
+            var hash = Mix(((ulong)userId << 8) ^ (ulong)(i + 1) ^ (tipo is null ? 0UL : (ulong)(uint)Partitioning.Bucket(tipo, int.MaxValue) << 32));
             var id = 1000 + (long)(hash % 9000);
             var kind = tipo ?? StreamingValues.Tipos[(int)(hash >> 20 & 0xFFFF) % StreamingValues.Tipos.Length];
             var words = StreamingRules.TitleWords;
@@ -116,12 +116,5 @@ public static class Recommending
         x ^= x >> 27;
         x *= 0x94D049BB133111EBUL;
         return x ^ (x >> 31);
-    }
-
-    private static int StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text) hash = (hash ^ c) * 16777619u;
-        return (int)hash;
     }
 }

@@ -108,5 +108,6 @@ public sealed class SessoesGrain(
     private Sessao ToSessao(SessaoGuardada s, DateTimeOffset now)
         => new(s.SessionId, UserId, s.Dispositivo, s.Localizacao, s.Inicio, s.UltimaAtividade, s.EncerradaEm, IsActive(s, now));
 
-    private static Outcome<Sessao> NotFound(string sessionId) => Outcome<Sessao>.NotFound($"Session '{sessionId}' does not exist.");
+    /// <summary>The answer to a session id that names no session.</summary>
+    public static Outcome<Sessao> NotFound(string sessionId) => Outcome<Sessao>.NotFound($"Session '{sessionId}' does not exist.");
 }

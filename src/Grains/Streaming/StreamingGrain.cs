@@ -62,8 +62,8 @@ public sealed partial class StreamingGrain(IEventLogStore eventLog, IOptions<Str
     public async Task<Outcome<StreamingReply>> ListUsersAsync(long after, int limit)
     {
         const string op = "listar_usuarios";
-        if (limit is < 1 or > MaxUsersPage) return await ReplyAsync(op, Outcome<UsuarioPage>.Invalid("limit", $"must be between 1 and {MaxUsersPage}."), Unused);
-        if (after < 0) return await ReplyAsync(op, Outcome<UsuarioPage>.Invalid("after", "must not be negative."), Unused);
+        if (limit is < 1 or > MaxUsersPage) return await RefuseAsync(op, Outcome<StreamingReply>.Invalid("limit", $"must be between 1 and {MaxUsersPage}."));
+        if (after < 0) return await RefuseAsync(op, Outcome<StreamingReply>.Invalid("after", "must not be negative."));
         var partitions = Enumerable.Range(0, Partitioning.Count).Select(p => GrainFactory.GetGrain<IUsuarioPartitionGrain>(p)).ToArray();
         var pages = await Task.WhenAll(partitions.Select(p => p.PageAsync(after, limit + 1)));
         var counts = await Task.WhenAll(partitions.Select(p => p.CountAsync()));
@@ -165,13 +165,13 @@ public sealed partial class StreamingGrain(IEventLogStore eventLog, IOptions<Str
     public async Task<Outcome<StreamingReply>> TouchSessionAsync(string sessionId)
         => await WriteReplyAsync(StreamingEvents.SessionTouched, StreamingKeys.TryParseSessionId(sessionId, out var userId)
             ? await Sessions(userId).TouchAsync(sessionId)
-            : SessionNotFound(sessionId));
+            : SessoesGrain.NotFound(sessionId));
 
     /// <inheritdoc />
     public async Task<Outcome<StreamingReply>> EndSessionAsync(string sessionId)
         => await WriteReplyAsync(StreamingEvents.SessionEnded, StreamingKeys.TryParseSessionId(sessionId, out var userId)
             ? await Sessions(userId).EndAsync(sessionId)
-            : SessionNotFound(sessionId));
+            : SessoesGrain.NotFound(sessionId));
 
     /// <inheritdoc />
     public async Task<Outcome<StreamingReply>> ListSessionsAsync(long userId, bool ativasApenas)
@@ -233,17 +233,19 @@ public sealed partial class StreamingGrain(IEventLogStore eventLog, IOptions<Str
     /// <summary>Shapes, records, publishes and logs the reply to operation <paramref name="op"/>.</summary>
     private async Task<Outcome<StreamingReply>> ReplyAsync<T>(string op, Outcome<T> outcome, Func<T, (string Message, string Body, string? ETag)> shape)
     {
+        if (!outcome.Succeeded) return await RefuseAsync(op, outcome.As<StreamingReply>());
         var id = CorrelationIdNow();
         var now = DateTimeOffset.UtcNow;
-        if (!outcome.Succeeded)
-        {
-            var status = HttpStatusOf(outcome.Kind);
-            await RecordAsync(new StatusReply(id, op, now, "error", outcome.Detail ?? outcome.Kind.ToString(), null, status));
-            return outcome.As<StreamingReply>();
-        }
         var (message, body, etag) = shape(outcome.Value!);
         await RecordAsync(new StatusReply(id, op, now, "success", message, body, 200));
         return Outcome<StreamingReply>.Ok(new StreamingReply(id, op, message, body, etag, now));
+    }
+
+    /// <summary>Records, publishes and logs the refusal of operation <paramref name="op"/>, and returns it.</summary>
+    private async Task<Outcome<StreamingReply>> RefuseAsync(string op, Outcome<StreamingReply> refusal)
+    {
+        await RecordAsync(new StatusReply(CorrelationIdNow(), op, DateTimeOffset.UtcNow, "error", refusal.Detail ?? refusal.Kind.ToString(), null, HttpStatusOf(refusal.Kind)));
+        return refusal;
     }
 
     private async Task RecordAsync(StatusReply reply)
@@ -278,8 +280,6 @@ public sealed partial class StreamingGrain(IEventLogStore eventLog, IOptions<Str
 
     private static string ETagOf(long version) => "\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
 
-    private static (string, string, string?) Unused<T>(T value) => throw new InvalidOperationException("A refused request has no reply body.");
-
     private async Task<long> NextIdAsync()
     {
         if (_nextId == 0 || _nextId >= _blockEnd)
@@ -289,8 +289,6 @@ public sealed partial class StreamingGrain(IEventLogStore eventLog, IOptions<Str
         }
         return _nextId++;
     }
-
-    private static Outcome<Sessao> SessionNotFound(string sessionId) => Outcome<Sessao>.NotFound($"Session '{sessionId}' does not exist.");
 
     private IUsuarioGrain User(long userId) => GrainFactory.GetGrain<IUsuarioGrain>(StreamingKeys.Of(StreamingKeys.Users, userId));
 

@@ -21,20 +21,6 @@ public static class StreamingJson
     /// <summary>The JSON of <paramref name="value"/>.</summary>
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    /// <summary>An object with one member, <paramref name="name"/>: <paramref name="value"/> (a reply's result fields).</summary>
-    public static string Member<T>(string name, T value)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder }))
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName(name);
-            JsonSerializer.Serialize(writer, value, Options);
-            writer.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
     /// <summary>Writes a catalogue item with its details as an object (<c>detalhes</c>) rather than a string.</summary>
     private sealed class ConteudoConverter : JsonConverter<Conteudo>
     {
